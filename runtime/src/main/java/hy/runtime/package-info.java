@@ -1,0 +1,2 @@
+/** The CPU-side runtime: GGUF, quant formats, tokenizer, model, kernels. */
+package hy.runtime;
