@@ -159,7 +159,7 @@ public final class TypePlan {
 
     /** Whether this runtime has an encoder for {@code t}. */
     public static boolean canWrite(GgmlType t) {
-        return QuantCodecs.supports(t) && QuantCodecs.of(t, "").canQuantize();
+        return QuantCodecs.canQuantize(t);
     }
 
     /** The type names {@link #parseType} accepts, lower case. */

@@ -103,6 +103,68 @@ class HfToGgufTest {
         }
     }
 
+    /** Every weight in {@code type}, norms and router F32, each value equal to {@code rounded} of the reference. */
+    private void assertConvertedAs(Path hfDir, GgmlType type, int fileType, java.util.function.BiPredicate<float[], float[]> close)
+            throws IOException {
+        Path out = convert(hfDir, dir.resolve(type + ".gguf"), type);
+        try (GgufFile g = GgufFile.open(out);
+             SafetensorsFile hf = SafetensorsFile.open(HfTinyCopies.original().resolve("model.safetensors"))) {
+            assertEquals(fileType, g.getInt("general.file_type"));
+            for (GgufTensorInfo info : g.tensorInfos()) {
+                boolean keepF32 = info.ne().length == 1 || info.name().contains("ffn_gate_inp");
+                assertEquals(keepF32 ? GgmlType.F32 : type, info.type(), info.name());
+                float[] want = expected(hf.tensors(), info.name());
+                float[] got = QuantCodecs.dequantizeAll(g.view(info));
+                if (keepF32) assertArrayEquals(want, got, info.name());
+                else assertTrue(close.test(want, got), info.name());
+            }
+        }
+    }
+
+    private static boolean eachEquals(float[] want, float[] got, java.util.function.UnaryOperator<Float> round) {
+        for (int i = 0; i < want.length; i++) if (round.apply(want[i]).floatValue() != got[i]) return false;
+        return true;
+    }
+
+    @Test
+    void f16RoundsEachWeightToNearest() throws IOException {
+        assertConvertedAs(HfTinyCopies.original(), GgmlType.F16, 1,
+                (want, got) -> eachEquals(want, got, x -> Float.float16ToFloat(Float.floatToFloat16(x))));
+    }
+
+    @Test
+    void bf16RoundsEachWeightToNearestEven() throws IOException {
+        assertConvertedAs(HfTinyCopies.original(), GgmlType.BF16, 32, (want, got) -> eachEquals(want, got, x -> {
+            int bits = Float.floatToRawIntBits(x);
+            return Float.intBitsToFloat((bits + 0x7FFF + ((bits >>> 16) & 1)) & 0xFFFF0000);
+        }));
+    }
+
+    @Test
+    void q8_0StaysWithinHalfAStepPerBlock() throws IOException {
+        assertConvertedAs(HfTinyCopies.original(), GgmlType.Q8_0, 7, (want, got) -> {
+            for (int b = 0; b < want.length; b += 32) {
+                float amax = 0;
+                for (int i = b; i < b + 32; i++) amax = Math.max(amax, Math.abs(want[i]));
+                float step = amax / 127;
+                // Half a step from rounding, plus the f16 rounding of the scale times |q| ≤ 127.
+                for (int i = b; i < b + 32; i++) if (Math.abs(want[i] - got[i]) > 0.6f * step) return false;
+            }
+            return true;
+        });
+    }
+
+    @Test
+    void bf16CheckpointConvertsToBf16Losslessly() throws IOException {
+        Path bf16Dir = HfTinyCopies.withDtype(dir.resolve("hf_bf16"), "BF16", (name, shape) -> shape.length == 2 && !name.contains("mlp.gate."));
+        Path out = convert(bf16Dir, dir.resolve("bf16.gguf"), GgmlType.BF16);
+        try (GgufFile g = GgufFile.open(out); SafetensorsFile hf = SafetensorsFile.open(bf16Dir.resolve("model.safetensors"))) {
+            for (GgufTensorInfo info : g.tensorInfos()) {
+                assertArrayEquals(expected(hf.tensors(), info.name()), QuantCodecs.dequantizeAll(g.view(info)), info.name());
+            }
+        }
+    }
+
     static HunyuanConfig withF32Rope(HunyuanConfig c) {
         return new HunyuanConfig(c.vocabSize(), c.hiddenSize(), c.layers(), c.heads(), c.kvHeads(), c.headDim(), c.experts(),
                 c.expertsUsed(), c.expertFf(), c.sharedFf(), c.rmsEps(), (float) c.ropeBase(), c.contextLength());
