@@ -113,8 +113,7 @@ public final class GgufWriter {
         }
         long total = tensors.isEmpty() ? header.length : dataStart + cursor;
         AtomicFile.write(out, tmp -> {
-            try (FileChannel ch = FileChannel.open(tmp, java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE);
-                 Arena arena = Arena.ofConfined()) {
+            try (FileChannel ch = FileChannel.open(tmp, java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE)) {
                 ch.write(ByteBuffer.wrap(header), 0);
                 if (total > header.length) {
                     // Extending by writing the last byte keeps padding zero without writing it.
@@ -124,9 +123,13 @@ public final class GgufWriter {
                 for (int i = 0; i < tensors.size(); i++) {
                     PendingTensor t = tensors.get(i);
                     if (t.bytes() == 0) continue;
-                    MemorySegment dst = ch.map(FileChannel.MapMode.READ_WRITE, dataStart + offsets[i], t.bytes(), arena);
-                    t.source().fill(dst);
-                    dst.force();
+                    // A shared arena per tensor: sources may fill from several threads, and unmapping each tensor
+                    // when done keeps a 45 GB write from holding every mapping until the end.
+                    try (Arena arena = Arena.ofShared()) {
+                        MemorySegment dst = ch.map(FileChannel.MapMode.READ_WRITE, dataStart + offsets[i], t.bytes(), arena);
+                        t.source().fill(dst);
+                        dst.force();
+                    }
                     done += t.bytes();
                     progress.accept(done);
                 }
