@@ -8,6 +8,8 @@ import picocli.CommandLine.Command;
 @Command(name = "hy", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Hunyuan-A13B inference on the JVM: GGUF models, CPU and CUDA backends, expert offload.",
         subcommands = {
+                RunCommand.class,
+                PerplexityCommand.class,
                 InfoCommand.class,
                 TokenizeCommand.class,
                 DetokenizeCommand.class,

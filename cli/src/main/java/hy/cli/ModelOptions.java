@@ -14,8 +14,8 @@ final class ModelOptions {
     @Option(names = {"-m", "--model"}, paramLabel = "FILE", description = "GGUF model file (default: the embedded tiny model with random weights)")
     Path model;
 
-    @Option(names = {"-c", "--ctx-size"}, paramLabel = "N", description = "context length in tokens, 0 = the model's (default: ${DEFAULT-VALUE})")
-    int contextLength = 4096;
+    @Option(names = {"-c", "--ctx-size"}, paramLabel = "N", description = "context length in tokens, 0 = the model's (default: 4096; perplexity: 512)")
+    Integer contextLength;
 
     @Option(names = {"-b", "--batch-size"}, paramLabel = "N", description = "logical batch size (default: ${DEFAULT-VALUE})")
     int batch = 2048;

@@ -17,7 +17,7 @@ final class ModelSetup {
     static LoadedModel load(ModelOptions o, PrintWriter err) throws IOException {
         if (o.ubatch < 1) throw new IllegalArgumentException("-ub must be at least 1");
         if (o.batch < 1) throw new IllegalArgumentException("-b must be at least 1");
-        if (o.contextLength < 0) throw new IllegalArgumentException("-c must be >= 0");
+        if (o.contextLength != null && o.contextLength < 0) throw new IllegalArgumentException("-c must be >= 0");
         boolean wantsGpu = (o.gpuLayers != null && o.gpuLayers > 0) || o.overrides.stream().anyMatch(r -> r.toUpperCase().endsWith("=CUDA0"));
         if (wantsGpu) {
             err.println("hy: no CUDA backend in this build yet; running everything on the CPU");
@@ -38,10 +38,14 @@ final class ModelSetup {
         return m;
     }
 
-    /** The context length to use: -c, or the model's when -c is 0, never more than the model's. */
+    /** The context length to use: -c, the command's default when -c is absent, the model's when -c is 0. */
+    static int contextLength(ModelOptions o, LoadedModel m, int commandDefault) {
+        int c = o.contextLength == null ? commandDefault : o.contextLength;
+        return c == 0 ? m.config().contextLength() : c;
+    }
+
     static int contextLength(ModelOptions o, LoadedModel m) {
-        int model = m.config().contextLength();
-        return o.contextLength == 0 ? model : o.contextLength;
+        return contextLength(o, m, 4096);
     }
 
     static ExpertSelection parseSer(String spec, int topK) {

@@ -2,6 +2,7 @@ package hy.runtime.engine;
 
 import hy.runtime.backend.Backend;
 import hy.runtime.convert.SyntheticModel;
+import hy.runtime.convert.SyntheticVocabulary;
 import hy.runtime.convert.TypePlan;
 import hy.runtime.gguf.GgufFile;
 import hy.runtime.model.HunyuanConfig;
@@ -23,7 +24,7 @@ import java.util.function.Function;
  */
 public final class LoadedModel implements AutoCloseable {
     /** The model {@code hy run} uses without -m: tiny, random, deterministic, with a byte-level vocabulary. */
-    public static final HunyuanConfig EMBEDDED = new HunyuanConfig(512, 64, 2, 4, 2, 16, 8, 2, 32, 32, 1e-5f,
+    public static final HunyuanConfig EMBEDDED = new HunyuanConfig(SyntheticVocabulary.MIN_SIZE, 64, 2, 4, 2, 16, 8, 2, 32, 32, 1e-5f,
             HunyuanConfig.ropeBase(10000, 1000, 16), 4096);
     private static final long EMBEDDED_SEED = 20260101L;
 
@@ -82,7 +83,7 @@ public final class LoadedModel implements AutoCloseable {
         HunyuanModel m = new HunyuanModel(cfg, runner, w, maxBatch);
         Tokenizer tok = f.has(TokenizerGguf.TOKENS) ? TokenizerGguf.read(f) : null;
         boolean random = tmp != null || f.getString("general.description", "").startsWith("random weights");
-        String name = f.getString("general.name", tmp != null ? "embedded tiny model" : f.label());
+        String name = tmp != null ? "embedded tiny model" : f.getString("general.name", f.label());
         return new LoadedModel(f, tmp, m, tok, name, random);
     }
 

@@ -16,7 +16,8 @@ import hy.runtime.tensor.GgmlType;
  *               x += SharedFFN(RMSNorm(x)) + Σ_top-k g_e FFN_e(RMSNorm(x))
  *   logits = E · RMSNorm(x)        (output tied to the embedding)
  * </pre>
- * Buffers are sized for the largest batch at construction and reused; views cover smaller batches.
+ * Buffers are sized for the largest batch at construction and reused (so one forward runs at a time; sessions
+ * sharing a model take turns); views cover smaller batches.
  */
 public final class HunyuanModel {
     private final HunyuanConfig cfg;
@@ -75,7 +76,7 @@ public final class HunyuanModel {
      * Runs {@code tokens} at positions startPos, startPos+1, … and returns their logits: an array of
      * {@code rows × vocab} floats where rows is 0, 1 (the last token) or tokens.length per {@code mode}.
      */
-    public float[] forward(int[] tokens, int startPos, KvCache cache, LogitsMode mode) {
+    public synchronized float[] forward(int[] tokens, int startPos, KvCache cache, LogitsMode mode) {
         int n = tokens.length;
         if (n == 0) throw new IllegalArgumentException("empty batch");
         if (n > maxBatch) throw new IllegalArgumentException("batch of " + n + " tokens exceeds the micro-batch size " + maxBatch);
