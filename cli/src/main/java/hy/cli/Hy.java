@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 RunCommand.class,
                 PerplexityCommand.class,
+                BenchCommand.class,
                 InfoCommand.class,
                 TokenizeCommand.class,
                 DetokenizeCommand.class,
