@@ -46,6 +46,9 @@ public record GgufTensorInfo(String name, GgmlType type, long[] ne, long offset,
         }
         if (empty) return 0;
         long rows = elements / ne[0];
+        long blocks = ne[0] / type.blockSize;
+        // Types wider than a byte per weight (F32, F64, ...) can overflow the row size alone.
+        if (blocks > (Long.MAX_VALUE - type.rowMetaBytes) / type.blockBytes) return -1;
         long rowBytes = type.rowBytes(ne[0]);
         return rows > Long.MAX_VALUE / rowBytes ? -1 : rows * rowBytes;
     }

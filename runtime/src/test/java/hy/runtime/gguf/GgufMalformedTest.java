@@ -134,6 +134,8 @@ class GgufMalformedTest {
         rejects(tensors(16, b -> b.tensor("w", F32, 0, -4), 1), "tensor 'w' ne[0] at byte", "beyond int64");
         rejects(tensors(16, b -> b.tensor("w", F32, 0, 1L << 32, 1L << 32), 1), "tensor 'w' ne at byte", "overflows int64");
         rejects(tensors(16, b -> b.tensor("w", F32, 0, 1L << 32, 1L << 32, 0), 1), "overflows int64");
+        // Few elements, but 4 bytes each: the row size alone overflows (found by the fuzzer).
+        rejects(tensors(16, b -> b.tensor("w", F32, 0, 1L << 62), 1), "tensor 'w' ne at byte", "overflows int64");
         rejects(tensors(16, b -> b.tensor("w", 4, 0, 4), 1), "tensor 'w' type at byte", "unknown ggml type id 4");
         rejects(tensors(16, b -> b.tensor("w", -1, 0, 4), 1), "unknown ggml type id 4294967295");
         rejects(tensors(64, b -> b.tensor("w", GgmlType.Q4_0.id, 0, 30), 1), "row length 30 is not a multiple of the Q4_0 block size 32");
