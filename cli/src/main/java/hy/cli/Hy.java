@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
                 RunCommand.class,
                 PerplexityCommand.class,
                 BenchCommand.class,
+                PlanCommand.class,
                 ChatCommand.class,
                 InfoCommand.class,
                 TokenizeCommand.class,

@@ -34,7 +34,7 @@ final class ModelOptions {
             description = "KV cache type for V: f32, f16, bf16, q8_0 (default: f16)")
     GgmlType cacheTypeV = GgmlType.F16;
 
-    @Option(names = {"-ngl", "--n-gpu-layers", "--gpu-layers"}, paramLabel = "N", description = "layers to put on the GPU (99 = all)")
+    @Option(names = {"-ngl", "--n-gpu-layers", "--gpu-layers"}, paramLabel = "N", description = "the last N layers on the GPU, the output too when N exceeds the layer count (99 = all; default: all when there is a GPU)")
     Integer gpuLayers;
 
     @Option(names = {"-ot", "--override-tensor"}, paramLabel = "REGEX=DEVICE", split = ",",
@@ -47,8 +47,16 @@ final class ModelOptions {
     @Option(names = {"-ncmoe", "--n-cpu-moe"}, paramLabel = "N", description = "keep the routed experts of the first N layers on the CPU")
     int nCpuMoe;
 
-    @Option(names = "--gpu-mem", paramLabel = "SIZE", description = "VRAM budget, e.g. 24G (default: free memory minus a margin)")
+    @Option(names = "--gpu-mem", paramLabel = "SIZE", description = "VRAM budget, e.g. 24G, 24GiB, 24000M (binary units; default: free memory minus a margin)")
     String gpuMem;
+
+    @Option(names = "--auto", description = "choose -ngl and --n-cpu-moe to fill the VRAM budget (attention, norms, router, "
+            + "shared experts, output and KV cache first, then routed experts layer by layer) and print them")
+    boolean autoPlacement;
+
+    @Option(names = "--no-op-offload", description = "compute CPU-resident experts on the CPU at every batch size "
+            + "(no streaming through the GPU for big batches, no GPU staging buffers)")
+    boolean noOpOffload;
 
     @Option(names = {"-fa", "--flash-attn"}, paramLabel = "on|off|auto", arity = "0..1", fallbackValue = "on",
             description = "flash attention (always on: the attention kernels are fused)")
