@@ -35,6 +35,14 @@ public final class MemorySize {
         return bytes.longValue();
     }
 
+    /** "23.47 GiB", "12.50 MiB", "3.00 KiB", "17 B": two decimals in the largest unit that keeps the value ≥ 1. */
+    public static String human(long bytes) {
+        if (bytes < 1024) return bytes + " B";
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        int u = Math.min(units.length, (63 - Long.numberOfLeadingZeros(bytes)) / 10);
+        return String.format(Locale.ROOT, "%.2f %s", bytes / Math.pow(1024, u), units[u - 1]);
+    }
+
     /** GiB with two decimals, no unit: "23.47". */
     public static String gib(long bytes) {
         return String.format(Locale.ROOT, "%.2f", bytes / GIB);

@@ -12,8 +12,8 @@ import java.util.function.Function;
  * When a plan does not fit: flag changes that do, found by re-planning candidates, never by guessing. A candidate
  * is a set of changes applied to the user's request: switches (--cpu-moe; q8_0 KV cache; --no-op-offload) and at
  * most one search for the gentlest value that fits (the smallest --n-cpu-moe N, the largest -c, the largest -ub,
- * the largest -ngl). Single changes are tried first, then pairs, and so on; a set containing one that already fits
- * is skipped (it would only give up more). Last resort: everything on the CPU.
+ * the largest -ngl). Single changes are tried first, then pairs, and so on; a set containing switches that fit
+ * already is skipped (it would only give up more). Last resort: everything on the CPU.
  */
 public final class PlacementAdvisor {
     /** A request that fits and what changed, e.g. "--n-cpu-moe 27". */
@@ -51,7 +51,7 @@ public final class PlacementAdvisor {
         }
         lines.add("these fit instead:");
         for (Suggestion s : suggestions) {
-            lines.add("  " + s.flags() + "    (" + s.change() + ": CUDA0 " + MemorySize.gib(s.plan().total(Device.CUDA0)) + " GiB)");
+            lines.add("  " + s.flags() + "    (" + s.change() + ": CUDA0 " + MemorySize.human(s.plan().total(Device.CUDA0)) + ")");
         }
         return lines;
     }
@@ -70,7 +70,9 @@ public final class PlacementAdvisor {
                 if (r.isEmpty()) continue;
                 PlacementPlan plan = PlacementPlan.of(inventory, r.get());
                 if (!plan.fits()) continue;
-                fittingMasks.add(mask);
+                // More changes on top of switches that fit already only give up more; a fitting search, though,
+                // can still be bettered by a switch (q8_0 KV cache and a longer context), so only switch sets count.
+                if (!hasSearch(moves, mask)) fittingMasks.add(mask);
                 if (seen.add(flagsOf(r.get()))) found.add(new Suggestion(r.get(), plan, describe(moves, mask, r.get())));
             }
         }
@@ -86,8 +88,11 @@ public final class PlacementAdvisor {
     /** The changes that can matter for this request, in the order suggestions are preferred. */
     private List<Move> moves(PlacementRequest r) {
         List<Move> m = new ArrayList<>();
-        if (!r.cpuMoe()) m.add(new Move("--n-cpu-moe", true, this::fewestCpuMoeLayers));
-        if (!r.cpuMoe()) m.add(new Move("--cpu-moe", false, x -> Optional.of(x.withCpuMoe(true, 0))));
+        // No other move puts more on the GPU, so expert moves matter only when experts are there now.
+        if (!r.cpuMoe() && PlacementPlan.of(inventory, r).bytes(Device.CUDA0, TensorGroup.ROUTED_EXPERTS) > 0) {
+            m.add(new Move("--n-cpu-moe", true, this::fewestCpuMoeLayers));
+            m.add(new Move("--cpu-moe", false, x -> Optional.of(x.withCpuMoe(true, 0))));
+        }
         if (wider(r.kType()) || wider(r.vType())) {
             m.add(new Move("q8_0 KV cache", false, x -> Optional.of(x.withCacheTypes(narrow(x.kType()), narrow(x.vType())))));
         }
@@ -106,6 +111,11 @@ public final class PlacementAdvisor {
 
     private static GgmlType narrow(GgmlType t) {
         return wider(t) ? GgmlType.Q8_0 : t;
+    }
+
+    private static boolean hasSearch(List<Move> moves, int mask) {
+        for (int i = 0; i < moves.size(); i++) if ((mask & (1 << i)) != 0 && moves.get(i).search()) return true;
+        return false;
     }
 
     /** Valid: at most one search, and --n-cpu-moe not together with --cpu-moe. */

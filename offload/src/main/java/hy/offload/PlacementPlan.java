@@ -215,14 +215,14 @@ public final class PlacementPlan {
         long need = total(Device.CUDA0);
         String parts = largestParts(Device.CUDA0, 4);
         if (request.gpuBudget() == 0) {
-            return "the placement puts " + MemorySize.gib(need) + " GiB on CUDA0 (" + parts + ") but there is no GPU memory"
+            return "the placement puts " + MemorySize.human(need) + " on CUDA0 (" + parts + ") but there is no GPU memory"
                     + " (no CUDA device found, or --gpu-mem 0)";
         }
-        return "CUDA0 needs " + MemorySize.gib(need) + " GiB but the budget is " + MemorySize.gib(request.gpuBudget())
-                + " GiB: " + MemorySize.gib(overflowBytes()) + " GiB over (" + parts + ")";
+        return "CUDA0 needs " + MemorySize.human(need) + " but the budget is " + MemorySize.human(request.gpuBudget())
+                + ": " + MemorySize.human(overflowBytes()) + " over (" + parts + ")";
     }
 
-    /** "routed experts 40.06, KV cache 4.00, …": the device's largest parts in GiB, largest first. */
+    /** "routed experts 40.50 GiB, KV cache 4.00 GiB, …": the device's largest parts, largest first. */
     String largestParts(Device d, int max) {
         Map<String, Long> parts = new LinkedHashMap<>();
         for (TensorGroup g : TensorGroup.values()) if (bytes(d, g) > 0) parts.put(g.label, bytes(d, g));
@@ -230,7 +230,7 @@ public final class PlacementPlan {
         if (scratch(d).total() > 0) parts.put("scratch", scratch(d).total());
         if (d.isGpu() && stagingBytes > 0) parts.put("expert staging", stagingBytes);
         return parts.entrySet().stream().sorted(Collections.reverseOrder(Map.Entry.comparingByValue())).limit(max)
-                .map(e -> e.getKey() + " " + MemorySize.gib(e.getValue())).collect(Collectors.joining(", "));
+                .map(e -> e.getKey() + " " + MemorySize.human(e.getValue())).collect(Collectors.joining(", "));
     }
 
     /**

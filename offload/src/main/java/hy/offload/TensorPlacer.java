@@ -3,6 +3,8 @@ package hy.offload;
 import hy.runtime.model.TensorNames;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * Decides one tensor's device from a {@link PlacementRequest}, in llama.cpp's order: the -ot rules (first match
@@ -33,10 +35,10 @@ final class TensorPlacer {
         List<PlacementRule> all = new ArrayList<>(r.userRules());
         if (r.cpuMoe()) {
             all.add(PlacementRule.generated(EXPERTS, Device.CPU, "--cpu-moe"));
-        } else {
-            for (int l = 0; l < Math.min(r.nCpuMoe(), layers); l++) {
-                all.add(PlacementRule.generated("blk\\." + l + "\\." + EXPERTS, Device.CPU, "--n-cpu-moe " + r.nCpuMoe()));
-            }
+        } else if (r.nCpuMoe() > 0) {
+            // One rule for layers 0..N−1 (llama.cpp generates one per layer; the matches are the same).
+            String firstLayers = IntStream.range(0, Math.min(r.nCpuMoe(), layers)).mapToObj(Integer::toString).collect(Collectors.joining("|"));
+            all.add(PlacementRule.generated("^blk\\.(" + firstLayers + ")\\." + EXPERTS, Device.CPU, "--n-cpu-moe " + r.nCpuMoe()));
         }
         this.rules = List.copyOf(all);
     }
