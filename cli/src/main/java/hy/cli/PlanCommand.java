@@ -58,9 +58,6 @@ final class PlanCommand implements Callable<Integer> {
         if (!synthetic && layers != null) throw new IllegalArgumentException("--layers applies only with --synthetic");
         if (layers != null && layers < 1) throw new IllegalArgumentException("--layers must be at least 1");
         long budget = PlacementSetup.budget(modelOptions, GpuMemory.free());
-        if (budget == 0 && modelOptions.gpuMem == null) {
-            err.println("hy: no CUDA device found: planning without a GPU (give --gpu-mem SIZE to plan for one)");
-        }
         PlacementPlan plan;
         if (synthetic) {
             plan = plan(syntheticInventory(), budget);
@@ -68,6 +65,9 @@ final class PlanCommand implements Callable<Integer> {
             try (GgufFile f = GgufFile.open(modelOptions.model)) {
                 plan = plan(ModelInventory.of(f), budget);
             }
+        }
+        if (budget == 0 && modelOptions.gpuMem == null) {
+            err.println("hy: no CUDA device found: planning without a GPU (give --gpu-mem SIZE to plan for one)");
         }
         PlanReport.print(plan, modelOptions.autoPlacement, out);
         if (listTensors) PlanReport.printTensors(plan, out);

@@ -9,6 +9,7 @@ import hy.offload.TensorGroup;
 import hy.runtime.model.TensorNames;
 import java.io.PrintWriter;
 import java.util.Locale;
+import java.util.function.ToLongFunction;
 
 /** Prints a {@link PlacementPlan}: bytes per group and device, KV cache, scratch, totals, the verdict. */
 final class PlanReport {
@@ -19,23 +20,21 @@ final class PlanReport {
         PlacementRequest r = plan.request();
         int layers = inv.config().layers();
         out.println("model: " + inv.description() + ": " + layers + " layers, " + inv.tensors().size() + " tensors, "
-                + MemorySize.gib(inv.totalBytes()) + " GiB");
+                + MemorySize.human(inv.totalBytes()));
         out.println((auto ? "--auto chose: " : "flags: ") + PlacementRequest.shellJoin(r.flags(layers)));
         out.println();
-        TextTable t = new TextTable(header(Device.values()));
+        // GiB for real models; MiB when the whole model is smaller than one GiB (test and demo models).
+        Unit unit = inv.totalBytes() >= Unit.GIB.bytes ? Unit.GIB : Unit.MIB;
+        TextTable t = new TextTable(header(unit));
         for (TensorGroup g : TensorGroup.values()) {
             int n = plan.tensorCount(g);
             if (n == 0) continue;
-            Object[] row = new Object[2 + Device.values().length];
-            row[0] = g.label;
-            row[1] = n;
-            for (Device d : Device.values()) row[2 + d.ordinal()] = MemorySize.gib(plan.bytes(d, g));
-            t.row(row);
+            t.row(row(g.label, Integer.toString(n), unit, d -> plan.bytes(d, g)));
         }
-        t.row(line("KV cache (" + typeName(r.kType()) + "/" + typeName(r.vType()) + ", " + r.contextLength() + " ctx)", plan::kvBytes));
-        t.row(line("scratch (-ub " + r.ubatch() + ")", d -> plan.scratch(d).total()));
-        if (plan.stagingBytes() > 0) t.row(line("expert staging", d -> d.isGpu() ? plan.stagingBytes() : 0));
-        t.row(line("total", plan::total));
+        t.row(row("KV cache (" + typeName(r.kType()) + "/" + typeName(r.vType()) + ", " + r.contextLength() + " ctx)", "", unit, plan::kvBytes));
+        t.row(row("scratch (-ub " + r.ubatch() + ")", "", unit, d -> plan.scratch(d).total()));
+        if (plan.stagingBytes() > 0) t.row(row("expert staging", "", unit, d -> d.isGpu() ? plan.stagingBytes() : 0));
+        t.row(row("total", "", unit, plan::total));
         t.print(out, "", true);
         out.println();
         String tied = tiedNote(plan);
@@ -44,9 +43,9 @@ final class PlanReport {
                 + (plan.stagingBytes() > 0 ? "; batches of " + r.ubatch() + " tokens stream CPU-resident experts through the GPU" : ""));
         long need = plan.total(Device.CUDA0), budget = plan.gpuBudget();
         String verdict = plan.fits()
-                ? String.format(Locale.ROOT, "fits, %s GiB to spare", MemorySize.gib(budget - need))
-                : String.format(Locale.ROOT, "does NOT fit, %s GiB over", MemorySize.gib(plan.overflowBytes()));
-        out.println("VRAM: " + MemorySize.gib(need) + " GiB of " + MemorySize.gib(budget) + " GiB budget: " + verdict);
+                ? "fits, " + MemorySize.human(budget - need) + " to spare"
+                : "does NOT fit, " + MemorySize.human(plan.overflowBytes()) + " over";
+        out.println("VRAM: " + MemorySize.human(need) + " of " + MemorySize.human(budget) + " budget: " + verdict);
     }
 
     /** One line per tensor: name, type, MiB, device, the flag that decided. */
@@ -60,19 +59,37 @@ final class PlanReport {
         t.print(out, "", true);
     }
 
-    private static String[] header(Device[] devices) {
-        String[] h = new String[2 + devices.length];
+    /** The table's unit. */
+    private enum Unit {
+        GIB(1L << 30, "GiB"),
+        MIB(1L << 20, "MiB");
+
+        final long bytes;
+        final String label;
+
+        Unit(long bytes, String label) {
+            this.bytes = bytes;
+            this.label = label;
+        }
+
+        String format(long n) {
+            return String.format(Locale.ROOT, "%.2f", n / (double) bytes);
+        }
+    }
+
+    private static String[] header(Unit unit) {
+        String[] h = new String[2 + Device.values().length];
         h[0] = "group";
         h[1] = ">tensors";
-        for (Device d : devices) h[2 + d.ordinal()] = ">" + d.name() + " GiB";
+        for (Device d : Device.values()) h[2 + d.ordinal()] = ">" + d.name() + " " + unit.label;
         return h;
     }
 
-    private static Object[] line(String label, java.util.function.ToLongFunction<Device> bytes) {
+    private static Object[] row(String label, String count, Unit unit, ToLongFunction<Device> bytes) {
         Object[] row = new Object[2 + Device.values().length];
         row[0] = label;
-        row[1] = "";
-        for (Device d : Device.values()) row[2 + d.ordinal()] = MemorySize.gib(bytes.applyAsLong(d));
+        row[1] = count;
+        for (Device d : Device.values()) row[2 + d.ordinal()] = unit.format(bytes.applyAsLong(d));
         return row;
     }
 
