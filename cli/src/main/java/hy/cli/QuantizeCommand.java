@@ -13,9 +13,11 @@ import picocli.CommandLine.Spec;
 
 /** {@code hy quantize IN.gguf OUT.gguf TYPE}: llama-quantize's job, with per-tensor type rules. */
 @Command(name = "quantize", mixinStandardHelpOptions = true,
-        description = {"Rewrite a GGUF with its weights in TYPE (norms and the router stay F32), copying all metadata.",
-                "Per-tensor rules: --override-type 'exps=q4_k' --override-type 'attn_.*=q8_0' (first match wins).",
-                "Rows that TYPE's blocks do not tile fall back as llama-quantize does (noted); a rule that does not fit is an error."})
+        description = {"Rewrite a GGUF with its weights in TYPE, copying all metadata; norms and the",
+                "router stay F32, tensors already in their target type are copied unchanged.",
+                "Per-tensor rules, first match wins: --override-type 'exps=q4_k' --override-type 'attn_.*=q8_0'.",
+                "Rows that TYPE's blocks do not tile fall back as in llama-quantize (noted);",
+                "a rule whose type does not fit its tensors is an error."})
 final class QuantizeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
