@@ -4,7 +4,7 @@ import hy.runtime.gguf.GgufFile;
 import hy.runtime.gguf.GgufTensorInfo;
 import hy.runtime.gguf.GgufValue;
 import hy.runtime.gguf.GgufWriter;
-import hy.runtime.tensor.GgmlType;
+import hy.runtime.quant.QuantCodecs;
 import hy.runtime.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -46,6 +46,10 @@ public final class Requantizer {
                     if (t.type() == e.type()) {
                         w.addTensor(t.name(), t.type(), t.ne(), enc.copy(t.data()));
                         continue;
+                    }
+                    if (!QuantCodecs.supports(t.type())) {
+                        throw new IllegalArgumentException(in + ": tensor " + t.name() + " is " + t.type() + ", which hy cannot decode,"
+                                + " so it cannot become " + e.type() + " (only tensors kept in their type are copied)");
                     }
                     if (t.type().isQuantized()) requantized++;
                     w.addTensor(t.name(), e.type(), t.ne(), enc.encode(t.name(), RowSources.of(t), e.type()));

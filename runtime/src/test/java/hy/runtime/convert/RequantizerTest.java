@@ -84,6 +84,15 @@ class RequantizerTest {
     }
 
     @Test
+    void tensorsHyCannotDecodeAreNamed() throws IOException {
+        Path ik = dir.resolve("ik.gguf");
+        new GgufWriter().put("general.architecture", GgufValue.string("hunyuan-moe"))
+                .addTensor("blk.0.ffn_up_exps.weight", GgmlType.IQ4_K, new long[] {256, 2}, dst -> dst.fill((byte) 0)).write(ik);
+        var e = assertThrows(IllegalArgumentException.class, () -> quantize(ik, dir.resolve("o.gguf"), TypePlan.of(GgmlType.Q8_0)));
+        assertTrue(e.getMessage().contains("tensor blk.0.ffn_up_exps.weight is IQ4_K, which hy cannot decode, so it cannot become Q8_0"), e.getMessage());
+    }
+
+    @Test
     void splitInputIsRefused() throws IOException {
         Path split = dir.resolve("split.gguf");
         new GgufWriter().put("general.architecture", GgufValue.string("hunyuan-moe")).put("split.count", GgufValue.u16(2)).write(split);
