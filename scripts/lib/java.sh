@@ -36,4 +36,4 @@ hy_find_java() {
 
 # JVM flags every hy process needs: the Vector API module, JCuda's native access, no bounds checks in vector loads.
 HY_JVM_FLAGS=(--add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED
-  -Djdk.incubator.vector.VECTOR_ACCESS_OOB_CHECK=0 -XX:+UseParallelGC -Xss4m)
+  -Djdk.incubator.vector.VECTOR_ACCESS_OOB_CHECK=0 --sun-misc-unsafe-memory-access=allow -Dstdout.encoding=UTF-8 -Dstderr.encoding=UTF-8 -XX:+UseParallelGC -Xss4m)

@@ -8,6 +8,10 @@ import picocli.CommandLine.Command;
 @Command(name = "hy", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Hunyuan-A13B inference on the JVM: GGUF models, CPU and CUDA backends, expert offload.",
         subcommands = {
+                RunCommand.class,
+                PerplexityCommand.class,
+                BenchCommand.class,
+                ChatCommand.class,
                 InfoCommand.class,
                 TokenizeCommand.class,
                 DetokenizeCommand.class,
@@ -20,6 +24,9 @@ public final class Hy implements Runnable {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** Standard input for interactive commands (tests substitute their own). */
+    java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8));
 
     @Override
     public void run() {
@@ -39,7 +46,14 @@ public final class Hy implements Runnable {
 
     /** Runs one command line with the given output streams; returns the exit code (tests call this in-process). */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cl = new CommandLine(new Hy());
+        return execute(null, out, err, args);
+    }
+
+    /** As {@link #execute(PrintWriter, PrintWriter, String...)} with {@code in} as standard input (null: System.in). */
+    public static int execute(java.io.BufferedReader in, PrintWriter out, PrintWriter err, String... args) {
+        Hy hy = new Hy();
+        if (in != null) hy.in = in;
+        CommandLine cl = new CommandLine(hy);
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler(new ErrorHandler());

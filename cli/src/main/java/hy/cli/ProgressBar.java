@@ -15,6 +15,8 @@ final class ProgressBar implements ProgressListener {
 
     private final PrintWriter err;
     private final boolean live;
+    /** Formats an amount (bytes by default; "12 chunks" for counting bars). */
+    private final java.util.function.LongFunction<String> unit;
     private final long start = System.nanoTime();
     private long lastDraw;
     private long lastDone;
@@ -25,8 +27,18 @@ final class ProgressBar implements ProgressListener {
     }
 
     ProgressBar(PrintWriter err, boolean live) {
+        this(err, live, ProgressBar::bytes);
+    }
+
+    private ProgressBar(PrintWriter err, boolean live, java.util.function.LongFunction<String> unit) {
         this.err = err;
         this.live = live;
+        this.unit = unit;
+    }
+
+    /** A bar over a count of things ("3/40 chunks") instead of bytes. */
+    static ProgressBar counting(PrintWriter err, String what) {
+        return new ProgressBar(err, System.console() != null && System.console().isTerminal(), n -> n + " " + what);
     }
 
     @Override
@@ -41,7 +53,7 @@ final class ProgressBar implements ProgressListener {
         double rate = done / seconds;
         String eta = rate > 0 && done < total ? "  ETA " + duration((total - done) / rate) : "";
         err.print(String.format(Locale.ROOT, "\r[%s%s] %3d%%  %s/%s  %s/s%s   ", "#".repeat(filled), ".".repeat(WIDTH - filled),
-                total <= 0 ? 100 : (int) (100.0 * done / total), bytes(done), bytes(total), bytes((long) rate), eta));
+                total <= 0 ? 100 : (int) (100.0 * done / total), unit.apply(done), unit.apply(total), unit.apply((long) rate), eta));
         err.flush();
         drawn = true;
     }

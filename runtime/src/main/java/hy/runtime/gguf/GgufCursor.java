@@ -4,6 +4,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
@@ -11,16 +12,28 @@ import java.nio.charset.StandardCharsets;
  * Bounds-checked little-endian reads over a GGUF header. Every read names the field it is reading so that a
  * truncated or hostile file fails with "FIELD at byte OFFSET: ..." and never with an exception from deep inside
  * the JDK.
+ *
+ * <p>Allocation is bounded by construction: a string's bytes and an array's elements are only allocated after
+ * checking that the file still holds them ({@link #count} checks {@code count × minimum bytes per element} against
+ * the bytes left), so the heap a header costs is a small multiple of the header's size, and a small hostile file
+ * cannot make the reader allocate more than a small amount.
  */
 final class GgufCursor {
-    private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfDouble F64 = ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfDouble F64 = ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    /** Java arrays cannot be longer than this (the JDK's own soft limit). */
+    private static final long MAX_JAVA_ARRAY = Integer.MAX_VALUE - 8;
 
     private final MemorySegment seg;
     private final long size;
+    // One strict decoder per cursor: token lists hold ~10^5 strings and a decoder per string would dominate.
+    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
     private long pos;
 
     GgufCursor(MemorySegment seg) {
@@ -44,8 +57,9 @@ final class GgufCursor {
         return new GgufFormatException(field + " at byte " + at + ": " + problem);
     }
 
-    private void need(String field, long n) {
-        if (n < 0 || n > size - pos) {
+    /** Fails unless {@code n} more bytes are present; {@code n} must be non-negative. */
+    void need(String field, long n) {
+        if (n > size - pos) {
             throw error(field, pos, "needs " + n + " bytes but the file ends after " + (size - pos)
                     + " (truncated file)");
         }
@@ -98,14 +112,27 @@ final class GgufCursor {
         return b == 1;
     }
 
-    /** A count (u64) that must fit an int and leave room for {@code count × minBytes} more bytes. */
+    /**
+     * Copies {@code n} fixed-size little-endian elements into {@code dst} (a Java array of the layout's carrier),
+     * after checking that they are all present.
+     */
+    void bulk(String field, ValueLayout layout, Object dst, int n) {
+        need(field, n * layout.byteSize());
+        MemorySegment.copy(seg, layout, pos, dst, 0, n);
+        pos += n * layout.byteSize();
+    }
+
+    /**
+     * Reads a u64 count that must fit a Java array and leave room for {@code count × minBytesEach} more bytes, so
+     * that whatever is allocated for it is backed by bytes actually in the file.
+     */
     int count(String field, int minBytesEach) {
         long at = pos;
         long n = u64(field);
-        if (n < 0 || n > Integer.MAX_VALUE - 8) {
-            throw error(field, at, "count " + Long.toUnsignedString(n) + " is absurd");
+        if (n < 0 || n > MAX_JAVA_ARRAY) {
+            throw error(field, at, "count " + Long.toUnsignedString(n) + " is absurd (corrupt file)");
         }
-        if (minBytesEach > 0 && n > remaining() / minBytesEach) {
+        if (n > remaining() / minBytesEach) {
             throw error(field, at, "count " + n + " needs at least " + n * (long) minBytesEach
                     + " bytes but only " + remaining() + " remain (truncated or corrupt file)");
         }
@@ -113,27 +140,31 @@ final class GgufCursor {
     }
 
     String string(String field) {
+        return string(field, -1);
+    }
+
+    /**
+     * Reads a GGUF string (u64 byte length, UTF-8 bytes). {@code index} ≥ 0 names an array element; the field name
+     * is only assembled when something is wrong, because string arrays hold ~10^5 elements.
+     */
+    String string(String field, int index) {
         long at = pos;
-        long len = u64(field + " length");
+        long len = u64(field);
         if (len < 0 || len > remaining()) {
-            throw error(field, at, "string length " + Long.toUnsignedString(len) + " runs past the end of the file ("
-                    + remaining() + " bytes remain)");
+            throw error(element(field, index), at, "string length " + Long.toUnsignedString(len)
+                    + " runs past the end of the file (" + remaining() + " bytes remain)");
         }
-        if (len > Integer.MAX_VALUE - 8) throw error(field, at, "string length " + len + " is absurd");
-        byte[] bytes = seg.asSlice(pos, len).toArray(ValueLayout.JAVA_BYTE);
-        pos += len;
+        if (len > MAX_JAVA_ARRAY) throw error(element(field, index), at, "string length " + len + " is absurd");
         try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(bytes))
-                    .toString();
+            String s = utf8.decode(seg.asSlice(pos, len).asByteBuffer()).toString();
+            pos += len;
+            return s;
         } catch (CharacterCodingException e) {
-            throw error(field, at, "string is not valid UTF-8");
+            throw error(element(field, index), at, "string is not valid UTF-8");
         }
     }
 
-    void seek(long p) {
-        pos = p;
+    private static String element(String field, int index) {
+        return index < 0 ? field : field + "[" + index + "]";
     }
 }

@@ -9,10 +9,16 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.CharBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -44,10 +50,16 @@ public final class GgufWriter {
     private final Set<String> names = new LinkedHashSet<>();
     private int alignment = GgufFile.DEFAULT_ALIGNMENT;
 
+    /**
+     * Sets a metadata value (replacing an earlier one, keeping its position). {@code general.alignment} also sets the
+     * alignment of the data section and must be a UINT32 power of two.
+     */
     public GgufWriter put(String key, GgufValue value) {
         if (key.equals(GgufFile.KEY_ALIGNMENT)) {
-            if (value.type() != GgufValueType.UINT32 || Long.bitCount(value.asLong()) != 1) {
-                throw new IllegalArgumentException(GgufFile.KEY_ALIGNMENT + " must be a UINT32 power of two");
+            if (value.type() != GgufValueType.UINT32 || Long.bitCount(value.asLong()) != 1
+                    || value.asLong() > GgufParser.MAX_ALIGNMENT) {
+                throw new IllegalArgumentException(GgufFile.KEY_ALIGNMENT + " must be a UINT32 power of two up to "
+                        + GgufParser.MAX_ALIGNMENT + ", got " + value.type() + " " + value.display());
             }
             alignment = (int) value.asLong();
         }
@@ -55,7 +67,7 @@ public final class GgufWriter {
         return this;
     }
 
-    /** Copies every metadata key of {@code file} (in order). */
+    /** Puts every entry of {@code values}, in their iteration order (e.g. all metadata of another file). */
     public GgufWriter putAll(Map<String, GgufValue> values) {
         values.forEach(this::put);
         return this;
@@ -67,19 +79,32 @@ public final class GgufWriter {
         return this;
     }
 
+    /** The metadata so far, in insertion order (read-only: changes go through {@link #put}). */
     public Map<String, GgufValue> metadata() {
-        return metadata;
+        return Collections.unmodifiableMap(metadata);
     }
 
+    /**
+     * Adds a tensor of shape {@code ne} (ggml order, 1 to {@link GgufFile#MAX_DIMS} dimensions) whose bytes
+     * {@code source} fills when the file is written.
+     */
     public GgufWriter addTensor(String name, GgmlType type, long[] ne, TensorSource source) {
-        if (!names.add(name)) throw new IllegalArgumentException("duplicate tensor name " + name);
         if (name.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
             throw new IllegalArgumentException("tensor name longer than " + MAX_NAME_BYTES + " bytes: " + name);
         }
-        if (ne.length < 1 || ne.length > GgufFile.MAX_DIMS) throw new IllegalArgumentException("tensor " + name + " needs 1.." + GgufFile.MAX_DIMS + " dims");
-        long rows = 1;
-        for (int i = 1; i < ne.length; i++) rows = Math.multiplyExact(rows, ne[i]);
-        long bytes = Math.multiplyExact(type.rowBytes(ne[0]), rows);
+        if (ne.length < 1 || ne.length > GgufFile.MAX_DIMS) {
+            throw new IllegalArgumentException("tensor " + name + " needs 1.." + GgufFile.MAX_DIMS + " dims, has " + ne.length);
+        }
+        if (ne[0] % type.blockSize != 0) {
+            throw new IllegalArgumentException("tensor " + name + ": " + type + " rows must be a multiple of "
+                    + type.blockSize + " weights, ne[0] is " + ne[0]);
+        }
+        for (long d : ne) {
+            if (d < 0) throw new IllegalArgumentException("tensor " + name + " has a negative dimension: " + Arrays.toString(ne));
+        }
+        long bytes = GgufTensorInfo.byteSize(type, ne);
+        if (bytes < 0) throw new IllegalArgumentException("tensor " + name + " of shape " + Arrays.toString(ne) + " is too large");
+        if (!names.add(name)) throw new IllegalArgumentException("duplicate tensor name " + name);
         tensors.add(new PendingTensor(name, type, ne.clone(), bytes, source));
         return this;
     }
@@ -113,7 +138,7 @@ public final class GgufWriter {
         }
         long total = tensors.isEmpty() ? header.length : dataStart + cursor;
         AtomicFile.write(out, tmp -> {
-            try (FileChannel ch = FileChannel.open(tmp, java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE)) {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
                 ch.write(ByteBuffer.wrap(header), 0);
                 if (total > header.length) {
                     // Extending by writing the last byte keeps padding zero without writing it.
@@ -214,9 +239,25 @@ public final class GgufWriter {
         }
 
         void string(String s) {
-            byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+            byte[] bytes = utf8(s);
             u64(bytes.length);
             write(bytes, 0, bytes.length);
+        }
+
+        /** Strict UTF-8: a lone surrogate would otherwise be written as '?' and not read back as it was put. */
+        private static byte[] utf8(String s) {
+            try {
+                ByteBuffer b = StandardCharsets.UTF_8.newEncoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT)
+                        .encode(CharBuffer.wrap(s));
+                byte[] out = new byte[b.remaining()];
+                b.get(out);
+                return out;
+            } catch (CharacterCodingException e) {
+                String head = s.length() > 40 ? s.substring(0, 40) + "..." : s;
+                throw new IllegalArgumentException("string is not valid Unicode (lone surrogate): \"" + head + "\"");
+            }
         }
     }
 }

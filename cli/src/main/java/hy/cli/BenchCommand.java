@@ -1,0 +1,100 @@
+package hy.cli;
+
+import hy.runtime.engine.Bench;
+import hy.runtime.engine.LoadedModel;
+import hy.runtime.engine.Session;
+import hy.runtime.gguf.GgufTensorInfo;
+import hy.runtime.tensor.GgmlType;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** llama-bench: pp (prompt processing) and tg (generation) speeds as its markdown table. */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Measure prompt-processing and generation speed (llama-bench's table).")
+final class BenchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-p", "--n-prompt"}, paramLabel = "N", split = ",", description = "prompt sizes (default: 512)")
+    List<Integer> prompts = new ArrayList<>(List.of(512));
+
+    @Option(names = {"-n", "--n-gen"}, paramLabel = "N", split = ",", description = "generation lengths (default: 128)")
+    List<Integer> gens = new ArrayList<>(List.of(128));
+
+    @Option(names = {"-r", "--repetitions"}, paramLabel = "N", description = "repetitions per test (default: ${DEFAULT-VALUE})")
+    int reps = 5;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "md|csv", description = "output format (default: ${DEFAULT-VALUE})")
+    String output = "md";
+
+    @Mixin
+    ModelOptions modelOptions;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
+        if (reps < 1) throw new IllegalArgumentException("-r must be at least 1");
+        if (!output.equals("md") && !output.equals("csv")) throw new IllegalArgumentException("-o must be md or csv");
+        for (int n : prompts) if (n < 0) throw new IllegalArgumentException("-p sizes must be >= 0");
+        for (int n : gens) if (n < 0) throw new IllegalArgumentException("-n sizes must be >= 0");
+        try (LoadedModel m = ModelSetup.load(modelOptions, err)) {
+            int longest = Math.max(prompts.stream().mapToInt(i -> i).max().orElse(0), gens.stream().mapToInt(i -> i).max().orElse(0));
+            int ctx = Math.max(longest + 1, ModelSetup.contextLength(modelOptions, m, longest + 1));
+            List<Bench.Result> results = new ArrayList<>();
+            try (Session s = m.newSession(ctx, modelOptions.cacheTypeK, modelOptions.cacheTypeV)) {
+                for (int n : prompts) if (n > 0) results.add(Bench.promptProcessing(s, n, reps, 1234));
+                for (int n : gens) if (n > 0) results.add(Bench.textGeneration(s, n, reps, 5678));
+            }
+            String model = label(m), size = size(m), params = params(m.config().parameterCount());
+            String backend = m.model().backend().name();
+            int threads = modelOptions.effectiveThreads();
+            if (output.equals("csv")) {
+                out.println("model,size,params,backend,threads,test,avg_ts,stddev_ts");
+                for (Bench.Result r : results) {
+                    out.printf(Locale.ROOT, "\"%s\",%s,%s,%s,%d,%s,%.6f,%.6f%n", model, size, params, backend, threads, r.test(), r.mean(), r.stdev());
+                }
+            } else {
+                out.printf("| %-30s | %10s | %10s | %-10s | %7s | %13s | %20s |%n", "model", "size", "params", "backend", "threads", "test", "t/s");
+                out.printf("| %s | %s | %s | %s | %s | %s | %s |%n", "-".repeat(30), "-".repeat(9) + ":", "-".repeat(9) + ":",
+                        "-".repeat(10), "-".repeat(6) + ":", "-".repeat(12) + ":", "-".repeat(19) + ":");
+                for (Bench.Result r : results) {
+                    out.printf(Locale.ROOT, "| %-30s | %10s | %10s | %-10s | %7d | %13s | %20s |%n", model, size, params, backend,
+                            threads, r.test(), String.format(Locale.ROOT, "%.2f ± %.2f", r.mean(), r.stdev()));
+                }
+                out.println();
+                out.println("build: hy " + Version.VERSION + " (Java " + Runtime.version().feature() + ", " + MachineInfo.describe() + ")");
+            }
+        }
+        return 0;
+    }
+
+    /** "hunyuan-moe 80B.A13B Q4_0": architecture, size label, dominant weight type. */
+    static String label(LoadedModel m) {
+        Map<GgmlType, Long> bytes = new EnumMap<>(GgmlType.class);
+        for (GgufTensorInfo t : m.file().tensorInfos()) if (t.ne().length >= 2) bytes.merge(t.type(), t.byteSize(), Long::sum);
+        String type = bytes.entrySet().stream().max(Map.Entry.comparingByValue()).map(e -> e.getKey().name()).orElse("?");
+        var c = m.config();
+        String sizeLabel = c.layers() == 32 && c.hiddenSize() == 4096 && c.experts() == 64 ? "80B.A13B" : params(c.parameterCount());
+        return "hunyuan-moe " + sizeLabel + " " + type;
+    }
+
+    static String size(LoadedModel m) {
+        long b = 0;
+        for (GgufTensorInfo t : m.file().tensorInfos()) b += t.byteSize();
+        return b >= 1L << 30 ? String.format(Locale.ROOT, "%.2f GiB", b / (double) (1L << 30)) : String.format(Locale.ROOT, "%.2f MiB", b / (double) (1L << 20));
+    }
+
+    static String params(long n) {
+        return n >= 1_000_000_000L ? String.format(Locale.ROOT, "%.2f B", n / 1e9) : String.format(Locale.ROOT, "%.2f M", n / 1e6);
+    }
+}

@@ -1,0 +1,71 @@
+package hy.cli;
+
+import hy.runtime.tensor.GgmlType;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/**
+ * The model, context and placement flags shared by run, chat, perplexity, bench, serve and plan; llama.cpp's
+ * spellings. Parsed here, validated where they are used.
+ */
+final class ModelOptions {
+    @Option(names = {"-m", "--model"}, paramLabel = "FILE", description = "GGUF model file (default: the embedded tiny model with random weights)")
+    Path model;
+
+    @Option(names = {"-c", "--ctx-size"}, paramLabel = "N", description = "context length in tokens, 0 = the model's (default: 4096; perplexity: 512)")
+    Integer contextLength;
+
+    @Option(names = {"-b", "--batch-size"}, paramLabel = "N", description = "logical batch size (default: ${DEFAULT-VALUE})")
+    int batch = 2048;
+
+    @Option(names = {"-ub", "--ubatch-size"}, paramLabel = "N", description = "physical micro-batch size (default: ${DEFAULT-VALUE})")
+    int ubatch = 512;
+
+    @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "CPU threads, <= 0 = all cores (default: all cores)")
+    int threads = 0;
+
+    @Option(names = {"-ctk", "--cache-type-k"}, paramLabel = "TYPE", converter = CacheTypeConverter.class,
+            description = "KV cache type for K: f32, f16, bf16, q8_0 (default: f16)")
+    GgmlType cacheTypeK = GgmlType.F16;
+
+    @Option(names = {"-ctv", "--cache-type-v"}, paramLabel = "TYPE", converter = CacheTypeConverter.class,
+            description = "KV cache type for V: f32, f16, bf16, q8_0 (default: f16)")
+    GgmlType cacheTypeV = GgmlType.F16;
+
+    @Option(names = {"-ngl", "--n-gpu-layers", "--gpu-layers"}, paramLabel = "N", description = "layers to put on the GPU (99 = all)")
+    Integer gpuLayers;
+
+    @Option(names = {"-ot", "--override-tensor"}, paramLabel = "REGEX=DEVICE", split = ",",
+            description = "place tensors matching REGEX on DEVICE (CPU or CUDA0); first matching rule wins; repeatable")
+    List<String> overrides = new ArrayList<>();
+
+    @Option(names = {"-cmoe", "--cpu-moe"}, description = "keep all routed experts on the CPU")
+    boolean cpuMoe;
+
+    @Option(names = {"-ncmoe", "--n-cpu-moe"}, paramLabel = "N", description = "keep the routed experts of the first N layers on the CPU")
+    int nCpuMoe;
+
+    @Option(names = "--gpu-mem", paramLabel = "SIZE", description = "VRAM budget, e.g. 24G (default: free memory minus a margin)")
+    String gpuMem;
+
+    @Option(names = {"-fa", "--flash-attn"}, paramLabel = "on|off|auto", arity = "0..1", fallbackValue = "on",
+            description = "flash attention (always on: the attention kernels are fused)")
+    String flashAttn;
+
+    @Option(names = {"-fmoe", "--fused-moe"}, arity = "0..1", fallbackValue = "1", paramLabel = "0|1", hidden = true,
+            description = "accepted for ik_llama.cpp compatibility; the MoE ops are always fused")
+    String fusedMoe;
+
+    @Option(names = {"-ser", "--smart-expert-reduction"}, paramLabel = "KMIN,T",
+            description = "smart expert reduction: keep at least KMIN experts, drop others below T × the top probability")
+    String ser;
+
+    @Option(names = "--no-mmap", description = "accepted for llama.cpp compatibility (weights are always memory-mapped)")
+    boolean noMmap;
+
+    int effectiveThreads() {
+        return threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+    }
+}

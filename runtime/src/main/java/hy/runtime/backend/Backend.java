@@ -1,0 +1,65 @@
+package hy.runtime.backend;
+
+import hy.runtime.tensor.GgmlType;
+import hy.runtime.tensor.Tensor;
+
+/**
+ * The operations one Hunyuan forward pass needs, implemented once per device (CPU, CUDA) and by the hybrid
+ * executor, which routes each op to the device that holds its weights. The model ({@code HunyuanModel}) is written
+ * once against this interface; a backend decides how and where each op runs.
+ *
+ * <p>Activations are matrices of {@code tokens × width} float32 owned by the backend ({@link Activations});
+ * weights are made usable once by {@link #weight(Tensor)} (a view of the mapped file on the CPU, an upload on a GPU).
+ * Ops are issued in order; a backend may run them asynchronously as long as {@link #read} returns final values.
+ */
+public interface Backend extends AutoCloseable {
+
+    /** Short name for logs and bench tables ("CPU", "CUDA", "CUDA+CPU"). */
+    String name();
+
+    /** Prepares a weight tensor for this backend (called once per tensor at load). */
+    Weight weight(Tensor t);
+
+    /** A scratch matrix of {@code tokens × width} floats. Contents are undefined until written. */
+    Activations activations(int tokens, int width);
+
+    /** A KV cache for one sequence of up to {@code contextLength} positions. */
+    KvCache kvCache(int layers, int contextLength, int kvDim, GgmlType kType, GgmlType vType);
+
+    /** out[t] = the row tokens[t] of the embedding table, dequantized. */
+    void embed(Weight table, int[] tokens, Activations out);
+
+    /** out[t] = x[t] / rms(x[t]) · gamma (rms with eps inside the root). */
+    void rmsNorm(Activations x, Weight gamma, float eps, Activations out);
+
+    /** out[t][r] = Σ_i W[r][i] · x[t][i] for a weight with ne = {x.width, out.width}. */
+    void matmul(Weight w, Activations x, Activations out);
+
+    /**
+     * In place on each head of width {@code headDim}: rotate-half ("neox") RoPE at position startPos + t with the
+     * given base, then RMSNorm over the head with {@code gamma} (Hunyuan normalises q and k after RoPE).
+     */
+    void ropeThenNorm(Activations x, int headDim, int startPos, double ropeBase, Weight gamma, float eps);
+
+    /**
+     * Stores k, v of tokens startPos.. into the cache of {@code layer}, then causal grouped-query attention:
+     * out[t] = softmax(q[t]·Kᵀ/√d) V over positions ≤ startPos + t, each KV head serving heads/kvHeads query heads.
+     */
+    void attention(Activations q, Activations k, Activations v, KvCache cache, int layer, int startPos, int headDim,
+            Activations out);
+
+    /**
+     * The mixture-of-experts FFN: acc[t] += SharedFFN(x[t]) + Σ_{e ∈ top-k} g_e · FFN_e(x[t]) with the router's
+     * softmax over all experts, renormalised over the selected ones.
+     */
+    void moe(Activations x, MoeWeights w, ExpertSelection selection, Activations acc);
+
+    /** acc += x, element-wise. */
+    void add(Activations acc, Activations x);
+
+    /** Copies row {@code row} of {@code a} to the host. */
+    void read(Activations a, int row, float[] dst);
+
+    @Override
+    default void close() {}
+}

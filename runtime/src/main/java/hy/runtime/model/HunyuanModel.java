@@ -1,0 +1,123 @@
+package hy.runtime.model;
+
+import hy.runtime.backend.Activations;
+import hy.runtime.backend.Backend;
+import hy.runtime.backend.ExpertSelection;
+import hy.runtime.backend.KvCache;
+import hy.runtime.tensor.GgmlType;
+
+/**
+ * The Hunyuan-MoE forward pass, written once against {@link Backend}. One call runs a batch of consecutive tokens
+ * of one sequence through all layers, reading and extending its {@link KvCache}:
+ * <pre>
+ *   x = E[token]
+ *   per layer:  n = RMSNorm(x);  q,k,v = Wq n, Wk n, Wv n;  q,k = RMSNorm_head(RoPE(q,k))
+ *               x += Wo · Attn(q, K, V)
+ *               x += SharedFFN(RMSNorm(x)) + Σ_top-k g_e FFN_e(RMSNorm(x))
+ *   logits = E · RMSNorm(x)        (output tied to the embedding)
+ * </pre>
+ * Buffers are sized for the largest batch at construction and reused (so one forward runs at a time; sessions
+ * sharing a model take turns); views cover smaller batches.
+ */
+public final class HunyuanModel {
+    private final HunyuanConfig cfg;
+    private final Backend backend;
+    private final ModelWeights w;
+    private final int maxBatch;
+    private ExpertSelection selection;
+
+    // Scratch activations, maxBatch rows each.
+    private final Activations x, norm, q, k, v, attn, proj;
+    private final Activations logits;
+
+    /**
+     * @param backend  runs every op (a hybrid backend routes each op to the device holding its weights)
+     * @param maxBatch the most tokens one {@link #forward} call may carry (-ub)
+     */
+    public HunyuanModel(HunyuanConfig cfg, Backend backend, ModelWeights weights, int maxBatch) {
+        this.cfg = cfg;
+        this.backend = backend;
+        this.w = weights;
+        this.maxBatch = maxBatch;
+        this.selection = ExpertSelection.topK(cfg.expertsUsed());
+        int h = cfg.hiddenSize();
+        x = backend.activations(maxBatch, h);
+        norm = backend.activations(maxBatch, h);
+        q = backend.activations(maxBatch, cfg.qDim());
+        k = backend.activations(maxBatch, cfg.kvDim());
+        v = backend.activations(maxBatch, cfg.kvDim());
+        attn = backend.activations(maxBatch, cfg.qDim());
+        proj = backend.activations(maxBatch, h);
+        logits = backend.activations(maxBatch, cfg.vocabSize());
+    }
+
+    public HunyuanConfig config() {
+        return cfg;
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    public int maxBatch() {
+        return maxBatch;
+    }
+
+    /** Smart expert reduction (-ser) or a different top-k; default: the model's top-k. */
+    public void setExpertSelection(ExpertSelection s) {
+        this.selection = s;
+    }
+
+    public KvCache newKvCache(int contextLength, GgmlType kType, GgmlType vType) {
+        return backend.kvCache(cfg.layers(), contextLength, cfg.kvDim(), kType, vType);
+    }
+
+    /**
+     * Runs {@code tokens} at positions startPos, startPos+1, … and returns their logits: an array of
+     * {@code rows × vocab} floats where rows is 0, 1 (the last token) or tokens.length per {@code mode}.
+     */
+    public synchronized float[] forward(int[] tokens, int startPos, KvCache cache, LogitsMode mode) {
+        int n = tokens.length;
+        if (n == 0) throw new IllegalArgumentException("empty batch");
+        if (n > maxBatch) throw new IllegalArgumentException("batch of " + n + " tokens exceeds the micro-batch size " + maxBatch);
+        if (startPos + n > cache.contextLength()) {
+            throw new IllegalArgumentException("context full: positions up to " + (startPos + n) + " requested, context is "
+                    + cache.contextLength() + " tokens (raise -c)");
+        }
+        for (int t : tokens) {
+            if (t < 0 || t >= cfg.vocabSize()) throw new IllegalArgumentException("token id " + t + " is outside the vocabulary (0.." + (cfg.vocabSize() - 1) + ")");
+        }
+        Activations x = this.x.rows(0, n), norm = this.norm.rows(0, n), q = this.q.rows(0, n), k = this.k.rows(0, n),
+                v = this.v.rows(0, n), attn = this.attn.rows(0, n), proj = this.proj.rows(0, n);
+        float eps = cfg.rmsEps();
+        backend.embed(w.tokenEmbd(), tokens, x);
+        for (int l = 0; l < cfg.layers(); l++) {
+            LayerWeights lw = w.layers().get(l);
+            backend.rmsNorm(x, lw.attnNorm(), eps, norm);
+            backend.matmul(lw.wq(), norm, q);
+            backend.matmul(lw.wk(), norm, k);
+            backend.matmul(lw.wv(), norm, v);
+            backend.ropeThenNorm(q, cfg.headDim(), startPos, cfg.ropeBase(), lw.qNorm(), eps);
+            backend.ropeThenNorm(k, cfg.headDim(), startPos, cfg.ropeBase(), lw.kNorm(), eps);
+            backend.attention(q, k, v, cache, l, startPos, cfg.headDim(), attn);
+            backend.matmul(lw.wo(), attn, proj);
+            backend.add(x, proj);
+            backend.rmsNorm(x, lw.ffnNorm(), eps, norm);
+            backend.moe(norm, lw.ffn(), selection, x);
+        }
+        if (mode == LogitsMode.NONE) return new float[0];
+        Activations last = mode == LogitsMode.LAST ? x.rows(n - 1, 1) : x;
+        Activations outNorm = norm.rows(0, last.tokens());
+        backend.rmsNorm(last, w.outputNorm(), eps, outNorm);
+        Activations out = logits.rows(0, last.tokens());
+        backend.matmul(w.output(), outNorm, out);
+        int vocab = cfg.vocabSize();
+        float[] result = new float[last.tokens() * vocab];
+        float[] row = new float[vocab];
+        for (int t = 0; t < last.tokens(); t++) {
+            backend.read(out, t, row);
+            System.arraycopy(row, 0, result, t * vocab, vocab);
+        }
+        return result;
+    }
+}
