@@ -97,9 +97,9 @@ final class SynthCommand implements Callable<Integer> {
     private static void printPlan(PrintWriter out, HunyuanConfig c, TensorPlan p) {
         out.println(c);
         for (TensorPlan.Entry e : p.entries()) {
-            out.printf("%-32s %-7s %-20s %s%n", e.tensor().name(), e.type(), Arrays.toString(e.tensor().ne()), ProgressBar.bytes(e.bytes()));
+            out.printf("%-32s %-7s %-20s %s%n", e.tensor().name(), e.type(), Arrays.toString(e.tensor().ne()), ByteSizes.human(e.bytes()));
         }
-        out.println("total " + ProgressBar.bytes(p.totalBytes()) + " of tensor data");
+        out.println("total " + ByteSizes.human(p.totalBytes()) + " of tensor data");
     }
 
     private Vocabulary vocabulary(HunyuanConfig c) throws IOException {

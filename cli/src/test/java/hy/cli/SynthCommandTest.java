@@ -54,7 +54,7 @@ class SynthCommandTest {
         assertEquals(0, r.exit(), r.err());
         assertEquals(1 + 482 + 1, r.out().lines().count(), "config, one line per tensor, total");
         assertTrue(r.out().contains("token_embd.weight                Q6_K"), r.out());
-        assertTrue(r.out().strip().endsWith("total 42.27 GB of tensor data"), r.out());
+        assertTrue(r.out().strip().endsWith("total 42.3 GiB of tensor data"), r.out());
         assertFalse(Files.exists(out));
     }
 

@@ -1,9 +1,8 @@
 package hy.runtime.convert;
 
 import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import hy.runtime.gguf.GgufWriter;
+import hy.runtime.tokenizer.HfTokenizerConfig;
 import hy.runtime.tokenizer.HunyuanSpecialTokens;
 import hy.runtime.tokenizer.TiktokenFile;
 import hy.runtime.tokenizer.TokenType;
@@ -15,9 +14,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The tokenizer of an official Hunyuan directory ({@code hy.tiktoken} plus the chat template from
- * {@code tokenizer_config.json}) written as llama.cpp's converter writes it: ranks then the 210 specials, ids past the
- * tokenizer up to the config's vocab_size as unused {@code [PADi]} entries, bos forced to {@code <|bos|>}.
+ * The tokenizer of an official Hunyuan directory ({@code hy.tiktoken}, plus the chat template and add_bos_token of
+ * {@code tokenizer_config.json} read by {@link HfTokenizerConfig}) written as llama.cpp's converter writes it: ranks
+ * then the 210 specials, ids past the tokenizer up to the config's vocab_size as unused {@code [PADi]} entries, bos
+ * forced to {@code <|bos|>}.
  */
 public final class HfTokenizer {
     private HfTokenizer() {}
@@ -30,7 +30,18 @@ public final class HfTokenizer {
         Path file = dir.resolve(TIKTOKEN_FILE);
         if (!Files.isRegularFile(file)) return false;
         Vocabulary vocab = padTo(TiktokenFile.read(file, HunyuanSpecialTokens.names()), vocabSize, file);
-        TokenizerGguf.write(w, vocab, HunyuanSpecialTokens.roles(vocab), chatTemplate(dir.resolve(CONFIG_FILE)));
+        Path configFile = dir.resolve(CONFIG_FILE);
+        if (!Files.isRegularFile(configFile)) {
+            TokenizerGguf.write(w, vocab, HunyuanSpecialTokens.roles(vocab), null);
+            return true;
+        }
+        HfTokenizerConfig config;
+        try {
+            config = HfTokenizerConfig.read(configFile);
+        } catch (JacksonException e) {
+            throw new IOException(configFile + ": not valid JSON (" + e.getOriginalMessage() + ")");
+        }
+        TokenizerGguf.write(w, vocab, config.roles(vocab), config.chatTemplate());
         return true;
     }
 
@@ -50,21 +61,5 @@ public final class HfTokenizer {
             ranks[id] = real ? v.mergeRank(id) : Vocabulary.NO_RANK;
         }
         return new Vocabulary(tokens, types, ranks);
-    }
-
-    /** The "chat_template" string of tokenizer_config.json (or its "default" entry when it is a list), else null. */
-    static String chatTemplate(Path config) throws IOException {
-        if (!Files.isRegularFile(config)) return null;
-        JsonNode t;
-        try {
-            t = new ObjectMapper().readTree(config.toFile()).path("chat_template");
-        } catch (JacksonException e) {
-            throw new IOException(config + ": not valid JSON (" + e.getOriginalMessage() + ")");
-        }
-        if (t.isTextual()) return t.asText();
-        if (t.isArray()) {
-            for (JsonNode named : t) if ("default".equals(named.path("name").asText())) return named.path("template").asText(null);
-        }
-        return null;
     }
 }
