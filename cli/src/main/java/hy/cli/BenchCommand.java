@@ -3,7 +3,7 @@ package hy.cli;
 import hy.runtime.engine.Bench;
 import hy.runtime.engine.LoadedModel;
 import hy.runtime.engine.Session;
-import hy.runtime.gguf.GgufTensorInfo;
+import hy.runtime.tensor.Tensor;
 import hy.runtime.tensor.GgmlType;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -40,6 +40,9 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
 
+    @Mixin
+    SyntheticOptions synthetic;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
@@ -47,7 +50,7 @@ final class BenchCommand implements Callable<Integer> {
         if (!output.equals("md") && !output.equals("csv")) throw new IllegalArgumentException("-o must be md or csv");
         for (int n : prompts) if (n < 0) throw new IllegalArgumentException("-p sizes must be >= 0");
         for (int n : gens) if (n < 0) throw new IllegalArgumentException("-n sizes must be >= 0");
-        try (LoadedModel m = ModelSetup.load(modelOptions, err)) {
+        try (LoadedModel m = ModelSetup.load(modelOptions, synthetic, err)) {
             int longest = Math.max(prompts.stream().mapToInt(i -> i).max().orElse(0), gens.stream().mapToInt(i -> i).max().orElse(0));
             int ctx = Math.max(longest + 1, ModelSetup.contextLength(modelOptions, m, longest + 1));
             List<Bench.Result> results = new ArrayList<>();
@@ -81,7 +84,7 @@ final class BenchCommand implements Callable<Integer> {
     /** "hunyuan-moe 80B.A13B Q4_0": architecture, size label, dominant weight type. */
     static String label(LoadedModel m) {
         Map<GgmlType, Long> bytes = new EnumMap<>(GgmlType.class);
-        for (GgufTensorInfo t : m.file().tensorInfos()) if (t.ne().length >= 2) bytes.merge(t.type(), t.byteSize(), Long::sum);
+        for (Tensor t : m.tensors()) if (t.dims() >= 2) bytes.merge(t.type(), t.byteSize(), Long::sum);
         String type = bytes.entrySet().stream().max(Map.Entry.comparingByValue()).map(e -> e.getKey().name()).orElse("?");
         var c = m.config();
         String sizeLabel = c.layers() == 32 && c.hiddenSize() == 4096 && c.experts() == 64 ? "80B.A13B" : params(c.parameterCount());
@@ -90,7 +93,7 @@ final class BenchCommand implements Callable<Integer> {
 
     static String size(LoadedModel m) {
         long b = 0;
-        for (GgufTensorInfo t : m.file().tensorInfos()) b += t.byteSize();
+        for (Tensor t : m.tensors()) b += t.byteSize();
         return b >= 1L << 30 ? String.format(Locale.ROOT, "%.2f GiB", b / (double) (1L << 30)) : String.format(Locale.ROOT, "%.2f MiB", b / (double) (1L << 20));
     }
 

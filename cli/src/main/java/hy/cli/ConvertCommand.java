@@ -14,9 +14,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code hy convert HF_DIR OUT.gguf}: an official Hunyuan-A13B checkpoint to GGUF. */
 @Command(name = "convert", mixinStandardHelpOptions = true,
-        description = {"Convert a Hugging Face Hunyuan-A13B directory (config.json + safetensors, single or sharded) to GGUF,",
-                "with llama.cpp's tensor names and metadata. Tokenizer keys are written when the directory has hy.tiktoken;",
-                "without it the model is ids-only."})
+        description = {"Convert a Hugging Face Hunyuan-A13B directory (config.json + safetensors,",
+                "single or sharded) to GGUF with llama.cpp's tensor names and metadata.",
+                "The tokenizer is written when the directory has hy.tiktoken; without it the",
+                "model is ids-only (no tokenizer.* keys)."})
 final class ConvertCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -15,6 +15,11 @@ final class ModelSetup {
     private ModelSetup() {}
 
     static LoadedModel load(ModelOptions o, PrintWriter err) throws IOException {
+        return load(o, null, err);
+    }
+
+    /** As {@link #load(ModelOptions, PrintWriter)}; {@code synth} (may be null) selects an in-memory synthetic model. */
+    static LoadedModel load(ModelOptions o, SyntheticOptions synth, PrintWriter err) throws IOException {
         if (o.ubatch < 1) throw new IllegalArgumentException("-ub must be at least 1");
         if (o.batch < 1) throw new IllegalArgumentException("-b must be at least 1");
         if (o.contextLength != null && o.contextLength < 0) throw new IllegalArgumentException("-c must be >= 0");
@@ -24,13 +29,21 @@ final class ModelSetup {
         }
         Backend cpu = new CpuBackend();
         int ub = Math.min(o.ubatch, o.batch);
-        LoadedModel m = o.model == null
-                ? LoadedModel.embedded(name -> cpu, cpu, ub)
-                : LoadedModel.open(o.model, name -> cpu, cpu, ub);
+        LoadedModel m;
+        if (synth != null && synth.enabled) {
+            if (o.model != null) throw new IllegalArgumentException("give either -m or --synthetic, not both");
+            ProgressBar bar = new ProgressBar(err);
+            err.println("hy: building synthetic weights in memory (" + synth.config().layers() + " layers, "
+                    + ByteSizes.human(hy.runtime.convert.SyntheticModel.plan(synth.config(), synth.types()).totalBytes()) + ")");
+            m = LoadedModel.synthetic(synth.config(), synth.types(), 42, o.effectiveThreads(), bar, name -> cpu, cpu, ub);
+            bar.finish();
+        } else {
+            m = o.model == null ? LoadedModel.embedded(name -> cpu, cpu, ub) : LoadedModel.open(o.model, name -> cpu, cpu, ub);
+        }
         if (o.ser != null) m.model().setExpertSelection(parseSer(o.ser, m.config().expertsUsed()));
-        if (o.model == null) {
+        if (o.model == null && (synth == null || !synth.enabled)) {
             err.println("hy: no -m given: using the embedded tiny model (random weights, its output is noise)");
-        } else if (m.randomWeights()) {
+        } else if (o.model != null && m.randomWeights()) {
             err.println("hy: " + o.model + " has random weights (hy synth): its output is noise");
         }
         err.println("hy: " + m.description() + " | " + m.config().layers() + " layers, " + m.config().experts() + " experts (top "

@@ -3,9 +3,10 @@ package hy.cli;
 import hy.runtime.convert.ProgressListener;
 import java.io.PrintWriter;
 import java.util.Locale;
+import java.util.function.LongFunction;
 
 /**
- * A one-line progress bar for long writes ({@code [#######.......]  48%  21.6/45.1 GB  870 MB/s  ETA 0:27}). It
+ * A one-line progress bar for long writes ({@code [#######.......]  48%  21.6 GiB/45.1 GiB  870.0 MiB/s  ETA 0:27}). It
  * redraws in place at most a few times a second, and only on a terminal: piped or captured stderr gets just the
  * final summary from {@link #finish()}.
  */
@@ -16,7 +17,7 @@ final class ProgressBar implements ProgressListener {
     private final PrintWriter err;
     private final boolean live;
     /** Formats an amount (bytes by default; "12 chunks" for counting bars). */
-    private final java.util.function.LongFunction<String> unit;
+    private final LongFunction<String> unit;
     private final long start = System.nanoTime();
     private long lastDraw;
     private long lastDone;
@@ -27,10 +28,10 @@ final class ProgressBar implements ProgressListener {
     }
 
     ProgressBar(PrintWriter err, boolean live) {
-        this(err, live, ProgressBar::bytes);
+        this(err, live, ByteSizes::human);
     }
 
-    private ProgressBar(PrintWriter err, boolean live, java.util.function.LongFunction<String> unit) {
+    private ProgressBar(PrintWriter err, boolean live, LongFunction<String> unit) {
         this.err = err;
         this.live = live;
         this.unit = unit;
@@ -69,13 +70,6 @@ final class ProgressBar implements ProgressListener {
 
     synchronized long doneBytes() {
         return lastDone;
-    }
-
-    static String bytes(long n) {
-        if (n >= 1L << 30) return String.format(Locale.ROOT, "%.2f GB", n / (double) (1L << 30));
-        if (n >= 1L << 20) return String.format(Locale.ROOT, "%.1f MB", n / (double) (1L << 20));
-        if (n >= 1L << 10) return String.format(Locale.ROOT, "%.1f KB", n / (double) (1L << 10));
-        return n + " B";
     }
 
     static String duration(double seconds) {

@@ -14,10 +14,10 @@ final class Summary {
 
     static void print(PrintWriter out, PrintWriter err, Path file, TensorPlan plan, double seconds) {
         String mix = plan.bytesByType().entrySet().stream()
-                .map((Map.Entry<GgmlType, Long> e) -> e.getKey() + " " + ProgressBar.bytes(e.getValue()))
+                .map((Map.Entry<GgmlType, Long> e) -> e.getKey() + " " + ByteSizes.human(e.getValue()))
                 .collect(Collectors.joining(", "));
-        out.println(String.format(Locale.ROOT, "wrote %s: %d tensors, %s (%s) in %.1f s, %.0f MB/s", file, plan.entries().size(),
-                ProgressBar.bytes(plan.totalBytes()), mix, seconds, plan.totalBytes() / 1e6 / Math.max(seconds, 1e-9)));
+        out.println(String.format(Locale.ROOT, "wrote %s: %d tensors, %s (%s) in %.1f s, %s/s", file, plan.entries().size(),
+                ByteSizes.human(plan.totalBytes()), mix, seconds, ByteSizes.human((long) (plan.totalBytes() / Math.max(seconds, 1e-9)))));
         String fallbacks = plan.fallbackSummary();
         if (fallbacks != null) err.println("note: rows not a multiple of the block size, llama-quantize's fallback used: " + fallbacks);
     }

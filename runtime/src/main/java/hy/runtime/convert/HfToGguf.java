@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * Converts an official Hunyuan-A13B Hugging Face directory (config.json + safetensors, single or sharded) into a
  * hunyuan-moe GGUF that llama.cpp and hy load: llama.cpp's tensor names, shapes and metadata, each tensor typed by
- * a {@link TypePlan}. Tensors stream one at a time from the mapped checkpoint through a {@link ParallelEncoder}
+ * a {@link TypePlan}, plus the tokenizer when the directory has hy.tiktoken ({@link HfTokenizer}; without it the
+ * file is ids-only: no tokenizer.* keys). Tensors stream one at a time from the mapped checkpoint through a {@link ParallelEncoder}
  * into the mapped output, which appears only when complete.
  */
 public final class HfToGguf {
@@ -43,6 +44,7 @@ public final class HfToGguf {
             ModelMetadata.write(w, c, name, plan);
             writeRopeScaling(w, hf);
             w.put(HunyuanConfig.ARCH + ".expert_shared_count", GgufValue.u32(hf.sharedExperts()));
+            boolean vocabulary = HfTokenizer.write(hfDir, c.vocabSize(), w);
             try (ParallelEncoder enc = new ParallelEncoder(options.threads(), plan.totalBytes(), progress)) {
                 for (TensorPlan.Entry e : plan.entries()) {
                     ModelTensor t = e.tensor();
@@ -50,7 +52,7 @@ public final class HfToGguf {
                 }
                 w.write(out);
             }
-            return new Result(hf, plan, false);
+            return new Result(hf, plan, vocabulary);
         }
     }
 

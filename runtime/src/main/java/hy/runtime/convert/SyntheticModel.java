@@ -45,6 +45,14 @@ public final class SyntheticModel {
         }
     }
 
+    /**
+     * The random rows of tensor number {@code index} of {@link HunyuanTensors#of} (for building weights in memory, e.g.
+     * with {@link ParallelEncoder#encode} into an allocated segment); the same values {@link #write} stores.
+     */
+    public static RowSource rows(long seed, int index, ModelTensor tensor) {
+        return SyntheticRows.forTensor(seed, index, tensor);
+    }
+
     /** The tensors, their types and sizes, without writing anything. */
     public static TensorPlan plan(HunyuanConfig c, TypePlan types) {
         return TensorPlan.of(types, HunyuanTensors.of(c));
@@ -71,7 +79,7 @@ public final class SyntheticModel {
             for (int i = 0; i < entries.size(); i++) {
                 TensorPlan.Entry e = entries.get(i);
                 ModelTensor t = e.tensor();
-                w.addTensor(t.name(), e.type(), t.ne(), enc.encode(t.name(), SyntheticRows.forTensor(seed, i, t), e.type()));
+                w.addTensor(t.name(), e.type(), t.ne(), enc.encode(t.name(), rows(seed, i, t), e.type()));
             }
             w.write(out);
         }

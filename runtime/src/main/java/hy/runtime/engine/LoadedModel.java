@@ -1,7 +1,9 @@
 package hy.runtime.engine;
 
 import hy.runtime.backend.Backend;
+import hy.runtime.convert.ProgressListener;
 import hy.runtime.convert.SyntheticModel;
+import hy.runtime.convert.SyntheticTensors;
 import hy.runtime.convert.SyntheticVocabulary;
 import hy.runtime.convert.TypePlan;
 import hy.runtime.gguf.GgufFile;
@@ -29,6 +31,7 @@ public final class LoadedModel implements AutoCloseable {
     private static final long EMBEDDED_SEED = 20260101L;
 
     private final GgufFile file;
+    private final SyntheticTensors synthetic;
     private final Path tempFile;
     private final HunyuanConfig config;
     private final HunyuanModel model;
@@ -37,14 +40,15 @@ public final class LoadedModel implements AutoCloseable {
     private final String description;
     private final boolean randomWeights;
 
-    private LoadedModel(GgufFile file, Path tempFile, HunyuanModel model, Tokenizer tokenizer, String description,
-            boolean randomWeights) {
+    private LoadedModel(GgufFile file, SyntheticTensors synthetic, Path tempFile, HunyuanModel model, Tokenizer tokenizer,
+            String description, boolean randomWeights) {
         this.file = file;
+        this.synthetic = synthetic;
         this.tempFile = tempFile;
         this.config = model.config();
         this.model = model;
         this.tokenizer = tokenizer;
-        this.chatTemplate = file.has(TokenizerGguf.CHAT_TEMPLATE) ? TokenizerGguf.chatTemplate(file) : null;
+        this.chatTemplate = file != null && file.has(TokenizerGguf.CHAT_TEMPLATE) ? TokenizerGguf.chatTemplate(file) : null;
         this.description = description;
         this.randomWeights = randomWeights;
     }
@@ -76,6 +80,21 @@ public final class LoadedModel implements AutoCloseable {
         }
     }
 
+    /**
+     * Random weights of any shape built in memory (no file, no tokenizer): {@code hy bench --synthetic}.
+     */
+    public static LoadedModel synthetic(HunyuanConfig cfg, TypePlan types, long seed, int threads, ProgressListener progress,
+            Function<String, Backend> backendFor, Backend runner, int maxBatch) {
+        SyntheticTensors t = new SyntheticTensors(cfg, types, seed, threads, progress);
+        try {
+            ModelWeights w = ModelWeights.load(cfg, t::get, backendFor);
+            return new LoadedModel(null, t, null, new HunyuanModel(cfg, runner, w, maxBatch), null, "synthetic (random weights)", true);
+        } catch (RuntimeException e) {
+            t.close();
+            throw e;
+        }
+    }
+
     private static LoadedModel of(GgufFile f, Path tmp, Function<String, Backend> backendFor, Backend runner, int maxBatch) {
         HunyuanConfig cfg = HunyuanConfig.fromGguf(f);
         Function<String, Tensor> tensors = f::tensorOrNull;
@@ -84,11 +103,18 @@ public final class LoadedModel implements AutoCloseable {
         Tokenizer tok = f.has(TokenizerGguf.TOKENS) ? TokenizerGguf.read(f) : null;
         boolean random = tmp != null || f.getString("general.description", "").startsWith("random weights");
         String name = tmp != null ? "embedded tiny model" : f.getString("general.name", f.label());
-        return new LoadedModel(f, tmp, m, tok, name, random);
+        return new LoadedModel(f, null, tmp, m, tok, name, random);
     }
 
+    /** The mapped file, or null for a synthetic in-memory model. */
     public GgufFile file() {
         return file;
+    }
+
+    /** Every weight tensor's type and bytes (for bench labels and plans). */
+    public java.util.List<Tensor> tensors() {
+        if (synthetic != null) return java.util.List.copyOf(synthetic.all().values());
+        return file.tensorInfos().stream().map(file::view).toList();
     }
 
     public HunyuanConfig config() {
@@ -106,7 +132,7 @@ public final class LoadedModel implements AutoCloseable {
 
     public Tokenizer requireTokenizer() {
         if (tokenizer == null) {
-            throw new IllegalStateException(file.label() + " has no tokenizer (an ids-only model); pass token ids instead of text");
+            throw new IllegalStateException(description + " has no tokenizer (an ids-only model); pass token ids instead of text");
         }
         return tokenizer;
     }
@@ -131,7 +157,8 @@ public final class LoadedModel implements AutoCloseable {
     @Override
     public void close() {
         model.backend().close();
-        file.close();
+        if (file != null) file.close();
+        if (synthetic != null) synthetic.close();
         if (tempFile != null) {
             try {
                 Files.deleteIfExists(tempFile);

@@ -165,6 +165,43 @@ class HfToGgufTest {
         }
     }
 
+    @Test
+    void tokenizerFilesBecomeTokenizerKeys() throws IOException {
+        Path hf = dir.resolve("hf_tiny_tok");
+        Files.createDirectories(hf);
+        for (String f : new String[] {"config.json", "model.safetensors"}) Files.copy(HfTinyCopies.original().resolve(f), hf.resolve(f));
+        // The 302 lowest ranks of hy.tiktoken + 210 specials fill hf_tiny's vocabulary of 512.
+        List<String> ranks = Files.readAllLines(hy.runtime.testing.SharedData.path("hunyuan/hy.tiktoken")).subList(0, 302);
+        Files.write(hf.resolve("hy.tiktoken"), ranks);
+        Path config = hy.runtime.testing.SharedData.path("hunyuan/tokenizer_config.json");
+        Files.copy(config, hf.resolve("tokenizer_config.json"));
+        HfToGguf.Result r = HfToGguf.convert(hf, dir.resolve("tok.gguf"), new HfToGguf.Options(TypePlan.of(GgmlType.F32), 1, null), ProgressListener.NONE);
+        assertTrue(r.hasVocabulary());
+        try (GgufFile g = GgufFile.open(dir.resolve("tok.gguf"))) {
+            assertEquals("gpt2", g.getString("tokenizer.ggml.model"));
+            assertEquals("hunyuan", g.getString("tokenizer.ggml.pre"));
+            assertEquals(512, g.getArray("tokenizer.ggml.tokens").length());
+            assertEquals(302 + 2, g.getInt("tokenizer.ggml.bos_token_id"), "<|bos|>, as llama.cpp's converter forces");
+            assertEquals(302 + 3, g.getInt("tokenizer.ggml.eos_token_id"));
+            assertFalse(g.has("tokenizer.ggml.add_bos_token"));
+            String template = new com.fasterxml.jackson.databind.ObjectMapper().readTree(config.toFile()).get("chat_template").asText();
+            assertEquals(template, g.getString("tokenizer.chat_template"));
+            hy.runtime.tokenizer.Tokenizer tok = hy.runtime.tokenizer.TokenizerGguf.read(g);
+            // Ids as in hy.tiktoken: " the" is rank 279, "ing" 287, and <|extra_0|> the sixth special.
+            assertArrayEquals(new int[] {279, 287, 302 + 5}, tok.encode(" theing<|extra_0|>", true));
+        }
+    }
+
+    @Test
+    void tokenizerLargerThanTheVocabularyIsRejected() throws IOException {
+        Path hf = dir.resolve("hf_tiny_bigtok");
+        Files.createDirectories(hf);
+        for (String f : new String[] {"config.json", "model.safetensors"}) Files.copy(HfTinyCopies.original().resolve(f), hf.resolve(f));
+        Files.copy(hy.runtime.testing.SharedData.path("hunyuan/hy.tiktoken"), hf.resolve("hy.tiktoken"));
+        var e = assertThrows(IllegalArgumentException.class, () -> convert(hf, dir.resolve("x.gguf"), GgmlType.F32));
+        assertTrue(e.getMessage().contains("128167 tokens with the specials, more than config.json's vocab_size 512"), e.getMessage());
+    }
+
     static HunyuanConfig withF32Rope(HunyuanConfig c) {
         return new HunyuanConfig(c.vocabSize(), c.hiddenSize(), c.layers(), c.heads(), c.kvHeads(), c.headDim(), c.experts(),
                 c.expertsUsed(), c.expertFf(), c.sharedFf(), c.rmsEps(), (float) c.ropeBase(), c.contextLength());
