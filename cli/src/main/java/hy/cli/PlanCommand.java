@@ -7,9 +7,9 @@ import hy.runtime.convert.SyntheticModel;
 import hy.runtime.convert.TypePlan;
 import hy.runtime.gguf.GgufFile;
 import hy.runtime.model.HunyuanConfig;
-import hy.runtime.tensor.GgmlType;
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,35 +31,22 @@ final class PlanCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--synthetic", description = "plan a model of the released Hunyuan-A13B shape without a file (-m not needed)")
-    boolean synthetic;
-
-    @Option(names = "--layers", paramLabel = "N", description = "with --synthetic: this many layers (default: 32)")
-    Integer layers;
-
-    @Option(names = "--type", paramLabel = "TYPE", converter = TypeOptions.TypeConverter.class,
-            description = "with --synthetic: the weight type (default: q8_0; norms and router stay f32)")
-    GgmlType type = GgmlType.Q8_0;
-
-    @Option(names = "--experts-type", paramLabel = "TYPE", converter = TypeOptions.TypeConverter.class,
-            description = "with --synthetic: the routed experts' type (default: q4_0)")
-    GgmlType expertsType = GgmlType.Q4_0;
-
     @Option(names = "--tensors", description = "also list every tensor with its type, size, device and the flag that placed it")
     boolean listTensors;
 
     @Mixin
     ModelOptions modelOptions;
 
+    @Mixin
+    SyntheticOptions synthetic;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
-        if (synthetic == (modelOptions.model != null)) throw new IllegalArgumentException("give either -m FILE or --synthetic");
-        if (!synthetic && layers != null) throw new IllegalArgumentException("--layers applies only with --synthetic");
-        if (layers != null && layers < 1) throw new IllegalArgumentException("--layers must be at least 1");
+        if (synthetic.enabled == (modelOptions.model != null)) throw new IllegalArgumentException("give either -m FILE or --synthetic");
         long budget = PlacementSetup.budget(modelOptions, GpuMemory.free());
         PlacementPlan plan;
-        if (synthetic) {
+        if (synthetic.enabled) {
             plan = plan(syntheticInventory(), budget);
         } else {
             try (GgufFile f = GgufFile.open(modelOptions.model)) {
@@ -86,10 +73,10 @@ final class PlanCommand implements Callable<Integer> {
     }
 
     private ModelInventory syntheticInventory() {
-        HunyuanConfig c = layers == null ? HunyuanConfig.A13B : HunyuanConfig.A13B.withLayers(layers);
-        TypePlan types = TypePlan.of(type).withRule("_exps", expertsType);
-        String what = "synthetic Hunyuan-A13B shape" + (layers == null ? "" : " with " + layers + " layers") + ", "
-                + type + ", routed experts " + expertsType;
+        HunyuanConfig c = synthetic.config();
+        TypePlan types = synthetic.types();
+        String what = "synthetic Hunyuan-A13B shape" + (synthetic.layers == null ? "" : " with " + c.layers() + " layers") + ", "
+                + synthetic.type.toUpperCase(Locale.ROOT) + ", routed experts " + synthetic.expertsType.toUpperCase(Locale.ROOT);
         return ModelInventory.of(c, SyntheticModel.plan(c, types), what);
     }
 }

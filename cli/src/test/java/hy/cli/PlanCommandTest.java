@@ -105,11 +105,11 @@ class PlanCommandTest {
 
     @Test
     void withoutAGpuItSaysSoAndPlansTheCpu() {
-        CliRun r = plan("--synthetic", "--layers", "2");
+        CliRun r = plan("--synthetic", "--synthetic-layers", "2");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.err().contains("no CUDA device found"), r.err());
         assertTrue(lines(r).contains("flags: -ngl 0 -c 4096"), r.out());
-        CliRun gpu = plan("--synthetic", "--layers", "2", "-ngl", "99");
+        CliRun gpu = plan("--synthetic", "--synthetic-layers", "2", "-ngl", "99");
         assertEquals(ErrorHandler.EXIT_ERROR, gpu.exit());
         assertTrue(gpu.out().contains("but there is no GPU memory"), gpu.out());
         assertTrue(gpu.out().contains("  -ngl 0 -c 4096"), gpu.out());
@@ -124,7 +124,7 @@ class PlanCommandTest {
         expectError(plan("--synthetic", "--gpu-mem", "24G", "--auto", "-ngl", "10"), "--auto chooses -ngl");
         expectError(plan("--synthetic", "--n-cpu-moe", "-2"), "--n-cpu-moe must be >= 0");
         expectError(plan("--synthetic", "-ub", "0"), "-ub must be at least 1");
-        expectError(plan("--synthetic", "--layers", "0"), "--layers must be at least 1");
+        expectError(plan("--synthetic", "--synthetic-layers", "0"), "--synthetic-layers must be at least 1");
         expectError(plan("-m", dir.resolve("missing.gguf").toString()), "file not found");
     }
 
