@@ -23,7 +23,7 @@ public record ModelWeights(Weight tokenEmbd, Weight outputNorm, Weight output, L
         long h = cfg.hiddenSize(), v = cfg.vocabSize(), e = cfg.experts(), ff = cfg.expertFf(), sff = cfg.sharedFf();
         Weight embd = l.get(TensorNames.TOKEN_EMBD, h, v);
         Weight outNorm = l.get(TensorNames.OUTPUT_NORM, h);
-        Weight output = tensors.apply(TensorNames.OUTPUT) != null ? l.get(TensorNames.OUTPUT, h, v) : l.tied(TensorNames.TOKEN_EMBD);
+        Weight output = tensors.apply(TensorNames.OUTPUT) != null ? l.get(TensorNames.OUTPUT, h, v) : l.tied(embd);
         List<LayerWeights> layers = new ArrayList<>(cfg.layers());
         for (int i = 0; i < cfg.layers(); i++) {
             layers.add(new LayerWeights(
@@ -53,10 +53,13 @@ public record ModelWeights(Weight tokenEmbd, Weight outputNorm, Weight output, L
             return backendFor.apply(name).weight(t);
         }
 
-        /** The output projection tied to the embedding: prepared for the backend that runs the output. */
-        Weight tied(String embdName) {
-            Tensor t = tensors.apply(embdName);
-            return backendFor.apply(TensorNames.OUTPUT).weight(t);
+        /**
+         * The output projection tied to the embedding: the embedding's own weight when one backend runs both (one
+         * copy, as the placement plan counts it), else prepared again for the backend that runs the output.
+         */
+        Weight tied(Weight embd) {
+            Backend b = backendFor.apply(TensorNames.OUTPUT);
+            return b == backendFor.apply(TensorNames.TOKEN_EMBD) ? embd : b.weight(embd.tensor());
         }
     }
 }
