@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
  * Where every tensor of a model goes for one {@link PlacementRequest}, and what that costs per device: weights per
  * {@link TensorGroup}, the KV cache (each layer's on the device of its attention), scratch activations for the
  * micro-batch, and the GPU staging buffers for streaming CPU-resident experts through the GPU on big batches. The
- * GPU total is checked against the request's budget.
+ * GPU total is checked against the request's budget. A layer's KV cache lives where its attn_k projection does.
  *
  * <p>The loader asks {@link #deviceOf} (or {@link #backendFor}) per tensor name. A tied output (no output.weight)
  * is placed under the name output.weight like any tensor; when it lands on another device than token_embd that
@@ -74,6 +74,7 @@ public final class PlacementPlan {
         kvDevice = new Device[c.layers()];
         long perLayerKv = (long) req.contextLength() * (req.kType().rowBytes(c.kvDim()) + req.vType().rowBytes(c.kvDim()));
         for (int l = 0; l < c.layers(); l++) {
+            // The cache is written from the K and V projections and read by the attention next to them.
             kvDevice[l] = deviceOf(TensorNames.attnK(l));
             kvBytes.merge(kvDevice[l], perLayerKv, Long::sum);
         }
@@ -240,8 +241,9 @@ public final class PlacementPlan {
     public List<String> summaryLines() {
         int layers = inventory.config().layers();
         List<String> lines = new ArrayList<>();
-        lines.add("placement: " + PlacementRequest.shellJoin(request.placementFlags(layers)) + " | attention of "
-                + gpuAttentionLayers() + "/" + layers + " layers on CUDA0");
+        boolean gpu = request.gpuBudget() > 0 || total(Device.CUDA0) > 0;
+        lines.add("placement: " + PlacementRequest.shellJoin(request.placementFlags(layers))
+                + (gpu ? " | attention of " + gpuAttentionLayers() + "/" + layers + " layers on CUDA0" : ""));
         for (Device d : Device.values()) {
             if (total(d) == 0 && d.isGpu() && request.gpuBudget() == 0) continue;
             StringBuilder sb = new StringBuilder(d.name()).append(": ").append(MemorySize.gib(total(d))).append(" GiB");
