@@ -23,6 +23,7 @@ final class BytePairMerger {
     // Heap path scratch.
     private int[] nextPart = new int[0];
     private int[] prevPart = new int[0];
+    private int[] heapPairRank = new int[0];
     private long[] heap = new long[0];
 
     BytePairMerger(Vocabulary vocab) {
@@ -103,11 +104,12 @@ final class BytePairMerger {
         if (nextPart.length < n + 1) {
             nextPart = new int[n + 1];
             prevPart = new int[n + 1];
+            heapPairRank = new int[n + 1];
             heap = new long[2 * n + 2];
         }
         int[] next = nextPart;
         int[] prev = prevPart;
-        int[] pairRank = bounds.length >= n ? bounds : (bounds = new int[n + 1]);
+        int[] pairRank = heapPairRank;
         for (int p = 0; p < n; p++) {
             next[p] = p + 1;
             prev[p] = p - 1;

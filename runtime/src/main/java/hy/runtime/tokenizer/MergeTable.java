@@ -23,13 +23,16 @@ public final class MergeTable {
 
     /** The merges of every mergeable multi-byte token, in ascending rank order. */
     public static List<Merge> reconstruct(Vocabulary vocab) {
-        Integer[] order = new Integer[vocab.size()];
+        // Sort (rank, id) pairs packed in longs: no boxing for 128k tokens.
+        long[] order = new long[vocab.size()];
         int n = 0;
         for (int id = 0; id < vocab.size(); id++) {
-            if (vocab.mergeRank(id) != Vocabulary.NO_RANK && vocab.bytes(id).length > 1) order[n++] = id;
+            int rank = vocab.mergeRank(id);
+            if (rank != Vocabulary.NO_RANK && vocab.bytes(id).length > 1) order[n++] = ((long) rank << 32) | id;
         }
-        Integer[] ids = Arrays.copyOf(order, n);
-        Arrays.sort(ids, (a, b) -> Integer.compare(vocab.mergeRank(a), vocab.mergeRank(b)));
+        Arrays.sort(order, 0, n);
+        int[] ids = new int[n];
+        for (int i = 0; i < n; i++) ids[i] = (int) order[i];
         BytePairMerger merger = new BytePairMerger(vocab);
         List<Merge> merges = new ArrayList<>(n);
         for (int id : ids) {

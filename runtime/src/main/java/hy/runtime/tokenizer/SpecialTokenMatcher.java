@@ -16,6 +16,9 @@ final class SpecialTokenMatcher {
 
     private final Map<String, Integer> byText;
     private final BitSet firstChars = new BitSet();
+    /** Second characters of the specials; all specials begin "<|", so most '<' in text is rejected here. */
+    private final BitSet secondChars = new BitSet();
+    private boolean hasSingleCharSpecial;
     /** Distinct special-token lengths, longest first. */
     private final int[] lengths;
 
@@ -26,6 +29,8 @@ final class SpecialTokenMatcher {
             if (text.isEmpty()) return;
             byText.put(text, id);
             firstChars.set(text.charAt(0));
+            if (text.length() > 1) secondChars.set(text.charAt(1));
+            else hasSingleCharSpecial = true;
             distinct.add(text.length());
         });
         this.lengths = distinct.descendingSet().stream().mapToInt(Integer::intValue).toArray();
@@ -40,6 +45,7 @@ final class SpecialTokenMatcher {
         int n = text.length();
         for (int i = firstChars.nextSetBit(0) < 0 ? n : from; i < n; i++) {
             if (!firstChars.get(text.charAt(i))) continue;
+            if (!hasSingleCharSpecial && (i + 1 >= n || !secondChars.get(text.charAt(i + 1)))) continue;
             for (int len : lengths) {
                 if (i + len > n) continue;
                 Integer id = byText.get(text.substring(i, i + len));

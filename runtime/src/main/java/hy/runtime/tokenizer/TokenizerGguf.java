@@ -7,6 +7,7 @@ import hy.runtime.gguf.GgufValue;
 import hy.runtime.gguf.GgufValueType;
 import hy.runtime.gguf.GgufWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The tokenizer's GGUF keys, written and read exactly as llama.cpp's converter stores them for Hunyuan:
@@ -121,7 +122,7 @@ public final class TokenizerGguf {
     static int[] ranksFromMerges(Vocabulary vocab, String[] merges, String label) {
         int n = vocab.size();
         int[] byPosition = new int[n];
-        java.util.Arrays.fill(byPosition, Vocabulary.NO_RANK);
+        Arrays.fill(byPosition, Vocabulary.NO_RANK);
         boolean idOrder = true;
         int previous = -1;
         for (int k = 0; k < merges.length; k++) {

@@ -24,7 +24,8 @@ public final class Vocabulary {
     private final Map<String, Integer> specials;
 
     /**
-     * @param tokenBytes the bytes of each token, indexed by id (special tokens: their UTF-8 text)
+     * @param tokenBytes the bytes of each token, indexed by id (special tokens: their UTF-8 text); the inner arrays
+     *                   are kept, not copied, and must not be changed afterwards
      * @param types      the type of each token
      * @param mergeRanks the merge rank of each token ({@link #NO_RANK} where merging must not produce it)
      */
