@@ -60,7 +60,7 @@ final class GenerationEndpoints {
     private void run(ApiExchange ex, JsonNode body, GenerationRequest request, Function<GenerationResponse, GenerationRun.Sink> sink)
             throws IOException {
         boolean stream = JsonFields.bool(body, "stream", false);
-        GenerationRun run = GenerationRun.submit(ctx.scheduler(), request);
+        GenerationRun run = GenerationRun.submit(ctx.engine(), request);
         run.pump(() -> stream ? GenerationResponse.sse(ex) : GenerationResponse.json(ex), ctx.config().heartbeat(), sink);
     }
 }

@@ -3,7 +3,7 @@ package hy.cli.server;
 import hy.cli.server.engine.GenerationEvent;
 import hy.cli.server.engine.GenerationJob;
 import hy.cli.server.engine.GenerationRequest;
-import hy.cli.server.engine.SlotScheduler;
+import hy.cli.server.engine.GenerationEngine;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
@@ -23,19 +23,19 @@ final class GenerationRun {
         boolean accept(GenerationEvent event) throws IOException;
     }
 
-    private final SlotScheduler scheduler;
+    private final GenerationEngine engine;
     private final BlockingQueue<GenerationEvent> events = new LinkedBlockingQueue<>();
     private final GenerationJob job;
 
-    private GenerationRun(SlotScheduler scheduler, GenerationRequest request) {
-        this.scheduler = scheduler;
-        this.job = scheduler.submit(request, events::add);
+    private GenerationRun(GenerationEngine engine, GenerationRequest request) {
+        this.engine = engine;
+        this.job = engine.submit(request, events::add);
     }
 
     /** Queues the request; 503 when too many are waiting. */
-    static GenerationRun submit(SlotScheduler scheduler, GenerationRequest request) {
+    static GenerationRun submit(GenerationEngine engine, GenerationRequest request) {
         try {
-            return new GenerationRun(scheduler, request);
+            return new GenerationRun(engine, request);
         } catch (IllegalStateException e) { // queue full or shutting down
             throw new ApiException(503, "unavailable_error", e.getMessage());
         }
@@ -73,7 +73,7 @@ final class GenerationRun {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while waiting for the model", e);
         } finally {
-            if (!finished) scheduler.cancel(job);
+            if (!finished) engine.cancel(job);
         }
     }
 }

@@ -1,6 +1,7 @@
 package hy.cli.server;
 
 import com.sun.net.httpserver.HttpServer;
+import hy.cli.server.engine.GenerationEngine;
 import hy.cli.server.engine.SlotScheduler;
 import hy.runtime.engine.LoadedModel;
 import java.io.IOException;
@@ -25,33 +26,37 @@ public final class HyServer implements AutoCloseable {
     }
 
     private final HttpServer http;
-    private final SlotScheduler scheduler;
+    private final GenerationEngine engine;
     private final ExecutorService executor;
 
-    private HyServer(HttpServer http, SlotScheduler scheduler, ExecutorService executor) {
+    private HyServer(HttpServer http, GenerationEngine engine, ExecutorService executor) {
         this.http = http;
-        this.scheduler = scheduler;
+        this.engine = engine;
         this.executor = executor;
     }
 
     /** Creates the slots, binds the address and starts serving; internal errors are logged to {@code log}. */
     public static HyServer start(LoadedModel model, ServerConfig cfg, PrintWriter log) throws IOException {
-        SlotScheduler scheduler = new SlotScheduler(model, cfg.slots(), cfg.slotContext(), cfg.cacheTypeK(), cfg.cacheTypeV(),
-                cfg.maxQueue());
+        return start(model, cfg, new SlotScheduler(model, cfg.slots(), cfg.slotContext(), cfg.cacheTypeK(), cfg.cacheTypeV(),
+                cfg.maxQueue()), log);
+    }
+
+    /** Serves with the given engine (closed with the server); the model supplies tokenizer and metadata. */
+    public static HyServer start(LoadedModel model, ServerConfig cfg, GenerationEngine engine, PrintWriter log) throws IOException {
         HttpServer http;
         try {
             http = HttpServer.create(new InetSocketAddress(cfg.host(), cfg.port()), 256);
         } catch (IOException | RuntimeException e) {
-            scheduler.close();
+            engine.close();
             throw new IOException("cannot listen on " + cfg.host() + ":" + cfg.port() + ": " + e.getMessage()
                     + " (is another server running there? choose another --port)", e);
         }
-        ServerContext ctx = new ServerContext(model, cfg, scheduler);
+        ServerContext ctx = new ServerContext(model, cfg, engine);
         http.createContext("/", routes(ctx, cfg, log));
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         http.setExecutor(executor);
         http.start();
-        return new HyServer(http, scheduler, executor);
+        return new HyServer(http, engine, executor);
     }
 
     private static Router routes(ServerContext ctx, ServerConfig cfg, PrintWriter log) {
@@ -77,14 +82,14 @@ public final class HyServer implements AutoCloseable {
         return http.getAddress();
     }
 
-    public SlotScheduler scheduler() {
-        return scheduler;
+    public GenerationEngine engine() {
+        return engine;
     }
 
     /** Stops accepting, ends running requests (their clients get an error event or body) and frees the slots. */
     @Override
     public void close() {
-        scheduler.close();
+        engine.close();
         http.stop(1);
         executor.shutdownNow();
     }

@@ -18,7 +18,7 @@ final class InfoEndpoints {
 
     /** {status: "ok", slots_idle, slots_processing}; with ?fail_on_no_slot, 503 when every slot is busy. */
     void health(ApiExchange ex) throws IOException {
-        List<SlotState> slots = ctx.scheduler().slotStates();
+        List<SlotState> slots = ctx.engine().slotStates();
         long busy = slots.stream().filter(SlotState::processing).count();
         String query = ex.uri().getQuery();
         if (query != null && query.contains("fail_on_no_slot") && busy == slots.size()) {
@@ -66,7 +66,7 @@ final class InfoEndpoints {
     /** Per-slot state (id, n_ctx, is_processing, id_task, tokens cached). */
     void slots(ApiExchange ex) throws IOException {
         ArrayNode arr = ApiExchange.JSON.createArrayNode();
-        for (SlotState s : ctx.scheduler().slotStates()) {
+        for (SlotState s : ctx.engine().slotStates()) {
             ObjectNode o = arr.addObject();
             o.put("id", s.id());
             o.put("n_ctx", s.contextLength());

@@ -1,11 +1,11 @@
 package hy.cli.server;
 
-import hy.cli.server.engine.SlotScheduler;
+import hy.cli.server.engine.GenerationEngine;
 import hy.runtime.engine.LoadedModel;
 import hy.runtime.tokenizer.Tokenizer;
 
-/** What the endpoints share: the model, the settings and the scheduler. */
-record ServerContext(LoadedModel model, ServerConfig config, SlotScheduler scheduler) {
+/** What the endpoints share: the model, the settings and the engine. */
+record ServerContext(LoadedModel model, ServerConfig config, GenerationEngine engine) {
 
     /** The tokenizer; text endpoints answer 400 for an ids-only model. */
     Tokenizer tokenizer() {

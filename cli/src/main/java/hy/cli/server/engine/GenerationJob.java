@@ -12,7 +12,7 @@ public final class GenerationJob {
     private final GenerationListener listener;
     private final AtomicBoolean cancelled = new AtomicBoolean();
 
-    GenerationJob(long id, GenerationRequest request, GenerationListener listener) {
+    public GenerationJob(long id, GenerationRequest request, GenerationListener listener) {
         this.id = id;
         this.request = request;
         this.listener = listener;
@@ -35,7 +35,8 @@ public final class GenerationJob {
         return cancelled.get();
     }
 
-    void cancel() {
+    /** Marks the job as given up; engines call this from {@link GenerationEngine#cancel}. */
+    public void cancel() {
         cancelled.set(true);
     }
 }

@@ -19,7 +19,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * turn, not by its whole length. Requests beyond the slots wait in a queue; a cancelled request leaves the queue or
  * its slot at the next turn.
  */
-public final class SlotScheduler implements AutoCloseable {
+public final class SlotScheduler implements GenerationEngine {
     private final List<Slot> slots = new ArrayList<>();
     private final int maxQueue;
     private final ReentrantLock lock = new ReentrantLock();
@@ -50,6 +50,7 @@ public final class SlotScheduler implements AutoCloseable {
     }
 
     /** Queues a request; its events go to {@code listener} on the engine thread. */
+    @Override
     public GenerationJob submit(GenerationRequest request, GenerationListener listener) {
         lock.lock();
         try {
@@ -65,6 +66,7 @@ public final class SlotScheduler implements AutoCloseable {
     }
 
     /** Gives up a request: it leaves the queue, or its slot is freed before the slot's next step. */
+    @Override
     public void cancel(GenerationJob job) {
         job.cancel();
         lock.lock();
@@ -76,10 +78,12 @@ public final class SlotScheduler implements AutoCloseable {
         }
     }
 
+    @Override
     public List<SlotState> slotStates() {
         return slots.stream().map(Slot::state).toList();
     }
 
+    @Override
     public int waitingCount() {
         lock.lock();
         try {
