@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>An HTTP/1 server learns of a closed connection only by writing to it (the first write after the close draws
  * a reset, the next one fails), so {@link #heartbeat()} writes something harmless whenever a request has been quiet
- * for a while: an SSE comment line, which SSE parsers skip, or, for a plain JSON answer, a space before the JSON
+ * for a heartbeat interval: an SSE comment line, which SSE parsers skip, or, for a plain JSON answer, a space before the JSON
  * (JSON allows leading whitespace). The JSON answer is therefore committed with status 200 once the first heartbeat
  * goes out; requests that finish sooner are answered normally with a Content-Length.
  */
@@ -23,6 +23,9 @@ final class GenerationResponse {
     private final ApiExchange exchange;
     private final boolean sse;
     private OutputStream body;
+    private long lastWriteNanos = System.nanoTime();
+    /** Events written but not yet flushed. */
+    private boolean dirty;
 
     private GenerationResponse(ApiExchange exchange, boolean sse) {
         this.exchange = exchange;
@@ -53,6 +56,7 @@ final class GenerationResponse {
         body.write(json);
         body.write('\n');
         body.write('\n');
+        dirty = true;
     }
 
     /** The OpenAI end-of-stream marker, flushed. */
@@ -62,7 +66,16 @@ final class GenerationResponse {
     }
 
     void flush() throws IOException {
-        if (body != null) body.flush();
+        if (body != null && dirty) {
+            body.flush();
+            dirty = false;
+            lastWriteNanos = System.nanoTime();
+        }
+    }
+
+    /** When bytes last went out to the client (or when the response was created). */
+    long lastWriteNanos() {
+        return lastWriteNanos;
     }
 
     /** Writes a byte the client ignores, to learn whether the connection is still open (throws if not). */
@@ -70,6 +83,7 @@ final class GenerationResponse {
         if (body == null) body = exchange.commitStreaming(200, "application/json; charset=utf-8");
         body.write(sse ? COMMENT : SPACE);
         body.flush();
+        lastWriteNanos = System.nanoTime();
     }
 
     /** The whole JSON answer. */

@@ -12,8 +12,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Carries one request's events from the engine thread to its HTTP thread. The engine only appends to a queue (it
- * must never wait on a slow client); the HTTP thread writes them out, and when nothing has come for a heartbeat
- * interval it probes the connection. A failed write means the client has gone: the job is cancelled, which frees its
+ * must never wait on a slow client); the HTTP thread writes them out, and whenever nothing has been written for a
+ * heartbeat interval (the request waits in the queue, a long prompt is evaluated, or a non-streaming answer is being
+ * collected) it probes the connection. A failed write means the client has gone: the job is cancelled, which frees its
  * slot (or its place in the queue) at the engine's next turn.
  */
 final class GenerationRun {
@@ -56,18 +57,18 @@ final class GenerationRun {
         try {
             GenerationResponse out = opener.open();
             Sink sink = sinkFor.apply(out);
+            long interval = heartbeat.toNanos();
             while (!finished) {
-                GenerationEvent e = events.poll(heartbeat.toNanos(), TimeUnit.NANOSECONDS);
-                if (e == null) {
-                    out.heartbeat();
-                    continue;
-                }
+                long wait = out.lastWriteNanos() + interval - System.nanoTime();
+                GenerationEvent e = wait > 0 ? events.poll(wait, TimeUnit.NANOSECONDS) : null;
                 // Write everything that has arrived, then flush once.
                 while (e != null && !finished) {
                     finished = sink.accept(e);
                     e = finished ? null : events.poll();
                 }
                 out.flush();
+                // Quiet for a heartbeat interval (no output yet, or output that is all held back): probe the client.
+                if (!finished && System.nanoTime() - out.lastWriteNanos() >= interval) out.heartbeat();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
