@@ -7,17 +7,17 @@ import java.util.HashMap;
 import java.util.Map;
 
 /** The embedded tiny model (byte-level vocabulary, random weights), built once per test JVM and micro-batch size. */
-final class TestModels {
+public final class TestModels {
     private TestModels() {}
 
     private static final Map<Integer, LoadedModel> MODELS = new HashMap<>();
 
     /** The embedded model with prompt micro-batches of 512 tokens. */
-    static LoadedModel embedded() {
+    public static LoadedModel embedded() {
         return embedded(512);
     }
 
-    static synchronized LoadedModel embedded(int microBatch) {
+    public static synchronized LoadedModel embedded(int microBatch) {
         return MODELS.computeIfAbsent(microBatch, ub -> {
             Backend cpu = new CpuBackend();
             LoadedModel m = LoadedModel.embedded(name -> cpu, cpu, ub);
