@@ -50,7 +50,9 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
+        // Flags are checked before the (possibly long) model load.
         if (parallel < 1) throw new IllegalArgumentException("-np must be at least 1, got " + parallel);
+        if (port < 0 || port > 65535) throw new IllegalArgumentException("--port must be in 0..65535, got " + port);
         // Ctrl-C runs the hook: it releases the main thread, then waits until the server is closed.
         CountDownLatch stop = new CountDownLatch(1), closed = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -72,7 +74,12 @@ final class ServeCommand implements Callable<Integer> {
                         server.address().getPort(), parallel, parallel == 1 ? "" : "s", cfg.slotContext(),
                         cfg.apiKey() != null ? ", API key required" : "");
                 out.flush();
-                stop.await();
+                try {
+                    stop.await();
+                } catch (InterruptedException e) {
+                    // Interrupted by an embedding program (tests): a normal shutdown.
+                    Thread.currentThread().interrupt();
+                }
             }
         } finally {
             closed.countDown();
