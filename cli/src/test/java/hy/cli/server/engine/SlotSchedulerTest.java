@@ -108,16 +108,18 @@ class SlotSchedulerTest {
 
     @Test
     void aCancelledRequestLeavesTheQueueAndAFailureDoesNotStopTheEngine() throws Exception {
-        try (SlotScheduler s = scheduler(1, 64)) {
-            Run running = Run.submit(s, request("long", 50));
+        try (SlotScheduler s = scheduler(1, 1024)) {
+            Run running = Run.submit(s, request("long", 900));
+            assertInstanceOf(GenerationEvent.Started.class, running.events().take());
             Run queued = Run.submit(s, request("queued", 5));
+            assertEquals(1, s.waitingCount());
             s.cancel(queued.job());
             assertEquals(0, s.waitingCount());
             assertInstanceOf(GenerationEvent.Finished.class, running.all().getLast());
             assertNull(queued.events().poll(100, TimeUnit.MILLISECONDS), "a cancelled request hears nothing");
 
             // A prompt longer than the slot (the HTTP layer refuses these first) fails alone.
-            GenerationRequest tooLong = new GenerationRequest(ids("x".repeat(100)), SAMPLED, 5, List.of(), 0, true);
+            GenerationRequest tooLong = new GenerationRequest(ids("x".repeat(1100)), SAMPLED, 5, List.of(), 0, true);
             assertInstanceOf(GenerationEvent.Failed.class, Run.submit(s, tooLong).all().getLast());
             assertInstanceOf(GenerationEvent.Finished.class, Run.submit(s, request("still serving", 3)).all().getLast());
         }
