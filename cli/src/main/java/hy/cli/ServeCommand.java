@@ -19,8 +19,9 @@ import picocli.CommandLine.Spec;
  * evaluates what is new. Runs until interrupted.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Serve the model over HTTP: OpenAI chat and text completions, llama-server's /completion (n_probs),",
-                "/tokenize, /detokenize, /apply-template, /health, /props, /slots, /v1/models (without -m: the embedded tiny model)."})
+        description = "Serve the model over HTTP: OpenAI chat and text completions, llama-server's /completion (n_probs), "
+                + "/tokenize, /detokenize, /apply-template, /health, /props, /slots, /v1/models. -c is split over the -np "
+                + "slots. Without -m: the embedded tiny model.")
 final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

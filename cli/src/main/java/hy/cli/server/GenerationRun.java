@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * Carries one request's events from the engine thread to its HTTP thread. The engine only appends to a queue (it
@@ -52,7 +53,7 @@ final class GenerationRun {
      * Opens the response and delivers events to the sink that {@code sinkFor} makes for it, until the last event;
      * cancels the job if that does not happen (the client went away, or writing failed).
      */
-    void pump(Opener opener, Duration heartbeat, java.util.function.Function<GenerationResponse, Sink> sinkFor) throws IOException {
+    void pump(Opener opener, Duration heartbeat, Function<GenerationResponse, Sink> sinkFor) throws IOException {
         boolean finished = false;
         try {
             GenerationResponse out = opener.open();

@@ -3,6 +3,7 @@ package hy.cli.server;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import hy.cli.server.engine.GenerationRequest;
 import hy.runtime.sampling.SamplerConfig;
+import java.util.List;
 
 /** llama-server's "generation_settings" object: the settings a request ran with (or the defaults, for /props). */
 final class GenerationSettings {
@@ -31,6 +32,6 @@ final class GenerationSettings {
     }
 
     static ObjectNode defaults(ServerConfig cfg) {
-        return of(cfg, cfg.sampling(), -1, java.util.List.of(), 0, false);
+        return of(cfg, cfg.sampling(), -1, List.of(), 0, false);
     }
 }
