@@ -21,5 +21,5 @@ public sealed interface GenerationEvent {
     record Finished(FinishReason reason, String stopWord, String text, GenerationStats stats) implements GenerationEvent {}
 
     /** The generation broke off with an error; the slot has been reset. */
-    record Failed(RuntimeException error) implements GenerationEvent {}
+    record Failed(Throwable error) implements GenerationEvent {}
 }

@@ -99,7 +99,8 @@ final class Slot implements AutoCloseable {
         try {
             if (phase == Phase.PREFILL) prefillChunk();
             else if (phase == Phase.GENERATE) generateOne();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | OutOfMemoryError e) {
+            // One request failing (even for memory: its buffers are gone now) must not stop the engine for the others.
             // The cache may hold part of a failed batch; start clean rather than trust it.
             session.truncate(0);
             GenerationListener l = job.listener();
