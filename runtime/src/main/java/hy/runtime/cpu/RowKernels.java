@@ -26,6 +26,11 @@ final class RowKernels {
             case Q5_0 -> LegacyQuantKernel.Q5_0;
             case Q5_1 -> LegacyQuantKernel.Q5_1;
             case Q8_0 -> Q8_0Kernel.VECTOR;
+            case IQ4_NL -> Iq4Kernel.NL;
+            case IQ4_XS -> Iq4Kernel.XS;
+            case Q4_K -> Q4KKernel.Q4_K;
+            case Q5_K -> Q4KKernel.Q5_K;
+            case Q6_K -> Q6KKernel.VECTOR;
             default -> throw new UnsupportedTypeException(type, tensorName, "no CPU matrix kernel");
         };
     }
@@ -37,6 +42,9 @@ final class RowKernels {
             case FloatKernel f -> f.scalar();
             case LegacyQuantKernel l -> l.scalar();
             case Q8_0Kernel q -> Q8_0Kernel.SCALAR;
+            case Iq4Kernel i -> i.scalar();
+            case Q4KKernel q -> q.scalar();
+            case Q6KKernel q -> Q6KKernel.SCALAR;
             default -> throw new IllegalStateException("no scalar flavour of " + k);
         };
     }
