@@ -1,0 +1,40 @@
+package hy.runtime.cpu;
+
+import hy.runtime.tensor.GgmlType;
+import hy.runtime.tensor.Tensor;
+import java.lang.foreign.Arena;
+
+/** Child-JVM body of {@link SimdWidthTest}: exits 1 when a vector kernel disagrees with its scalar reference. */
+public final class SimdWidthCheck {
+    private SimdWidthCheck() {}
+
+    public static void main(String[] args) {
+        System.out.println(MatMul.describeKernels());
+        int n = 512;
+        int rows = 5;
+        int failures = 0;
+        try (Arena arena = Arena.ofConfined()) {
+            for (GgmlType type : MatMulTest.TYPES) {
+                Tensor w = KernelCheck.weights(arena, type, n, rows, 31);
+                float[] x = KernelCheck.activations(n, 1, 37);
+                QuantizedActivations q = new QuantizedActivations(n, 1);
+                q.set(x, 0, n, 1);
+                q.prepare(type);
+                float[] y = new float[rows];
+                MatMul.multiply(w, q, y, 0, rows, 0, rows);
+                RowKernel scalar = RowKernels.scalarOf(type);
+                for (int r = 0; r < rows; r++) {
+                    float s = scalar.dot(w.data(), w.rowOffset(r), n, q, 0);
+                    double[] wr = KernelCheck.dequantizedRow(w, r);
+                    double tolerance = KernelCheck.roundingBound(wr, x, 0);
+                    if (!(Math.abs(s - y[r]) <= tolerance)) {
+                        System.out.println(type + " row " + r + ": vector " + y[r] + " scalar " + s);
+                        failures++;
+                    }
+                }
+            }
+        }
+        System.out.println("checked " + MatMulTest.TYPES.size() + " types, " + failures + " mismatches");
+        System.exit(failures == 0 ? 0 : 1);
+    }
+}
