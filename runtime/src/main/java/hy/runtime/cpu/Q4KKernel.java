@@ -62,25 +62,26 @@ final class Q4KKernel implements RowKernel {
         return acc;
     }
 
+    /**
+     * One loop over the eight 32-weight sub-blocks: sub-block j reads qs[32(j / 2) ..] shifted by 4(j & 1) and, for
+     * Q5_K, bit j of qh[..]. A single small loop body keeps C2's graph small enough to inline every vector op.
+     */
     private float vectorSuper(MemorySegment w, long off, short[] aq, int a, float d) {
         FloatVector acc = FloatVector.zero(Simd.F);
-        for (int c = 0; c < 4; c++) {
-            ShortVector lo = ShortVector.zero(Simd.S);
-            ShortVector hi = lo;
+        for (int j = 0; j < 8; j++) {
+            long qs = off + qsOffset + 32 * (j >> 1);
+            int shift = 4 * (j & 1);
+            ShortVector p = ShortVector.zero(Simd.S);
             for (int l = 0; l < 32; l += Simd.LANES) {
-                ShortVector q = Simd.widen(ByteVector.fromMemorySegment(Simd.B, w, off + qsOffset + 32 * c + l, Simd.LE));
-                ShortVector ql = q.and((short) 0xF);
-                ShortVector qhi = q.lanewise(VectorOperators.ASHR, 4).and((short) 0xF);
+                ShortVector q = Simd.widen(ByteVector.fromMemorySegment(Simd.B, w, qs + l, Simd.LE))
+                        .lanewise(VectorOperators.ASHR, shift).and((short) 0xF);
                 if (fiveBit) {
                     ShortVector h = Simd.widen(ByteVector.fromMemorySegment(Simd.B, w, off + 16 + l, Simd.LE));
-                    ql = ql.or(h.lanewise(VectorOperators.LSHR, 2 * c).and((short) 1).lanewise(VectorOperators.LSHL, 4));
-                    qhi = qhi.or(h.lanewise(VectorOperators.LSHR, 2 * c + 1).and((short) 1).lanewise(VectorOperators.LSHL, 4));
+                    q = q.or(h.lanewise(VectorOperators.LSHR, j).and((short) 1).lanewise(VectorOperators.LSHL, 4));
                 }
-                lo = lo.add(ql.mul(ShortVector.fromArray(Simd.S, aq, a + 64 * c + l)));
-                hi = hi.add(qhi.mul(ShortVector.fromArray(Simd.S, aq, a + 64 * c + 32 + l)));
+                p = p.add(q.mul(ShortVector.fromArray(Simd.S, aq, a + 32 * j + l)));
             }
-            acc = Simd.toFloat(lo).fma(FloatVector.broadcast(Simd.F, d * scale(w, off + 4, 2 * c)), acc);
-            acc = Simd.toFloat(hi).fma(FloatVector.broadcast(Simd.F, d * scale(w, off + 4, 2 * c + 1)), acc);
+            acc = Simd.toFloat(p).fma(FloatVector.broadcast(Simd.F, d * scale(w, off + 4, j)), acc);
         }
         return acc.reduceLanes(VectorOperators.ADD);
     }

@@ -51,35 +51,28 @@ final class Q6KKernel implements RowKernel {
         return acc;
     }
 
+    /**
+     * One loop over the 16 groups of 16 weights: group gi (weights 16·gi..) has scale sc[gi], takes its low nibbles
+     * from ql[64h + 32(k & 1) + 16g ..] shifted by 4(k >> 1) and its high bits from qh[32h + 16g ..] shifted by 2k,
+     * where gi = 8h + 2k + g. A single small loop body keeps C2's graph small enough to inline every vector op.
+     */
     private static float vectorSuper(MemorySegment w, long off, short[] aq, int a, float d) {
         FloatVector acc = FloatVector.zero(Simd.F);
-        for (int half = 0; half < 2; half++) {
-            long ql = off + 64 * half;
-            long qh = off + 128 + 32 * half;
-            long scales = off + 192 + 8 * half;
-            int base = a + 128 * half;
-            for (int g = 0; g < 2; g++) {  // 16-weight groups l in [16g, 16g + 16)
-                ShortVector p0 = ShortVector.zero(Simd.S);
-                ShortVector p1 = p0, p2 = p0, p3 = p0;
-                for (int l = 16 * g; l < 16 * g + 16; l += Simd.LANES) {
-                    ShortVector lowA = Simd.widen(ByteVector.fromMemorySegment(Simd.B, w, ql + l, Simd.LE));
-                    ShortVector lowB = Simd.widen(ByteVector.fromMemorySegment(Simd.B, w, ql + 32 + l, Simd.LE));
-                    ShortVector high = Simd.widen(ByteVector.fromMemorySegment(Simd.B, w, qh + l, Simd.LE));
-                    ShortVector q0 = lowA.and((short) 0xF).or(high.and((short) 3).lanewise(VectorOperators.LSHL, 4));
-                    ShortVector q1 = lowB.and((short) 0xF).or(high.and((short) 0xC).lanewise(VectorOperators.LSHL, 2));
-                    ShortVector q2 = lowA.lanewise(VectorOperators.ASHR, 4).and((short) 0xF).or(high.and((short) 0x30));
-                    ShortVector q3 = lowB.lanewise(VectorOperators.ASHR, 4).and((short) 0xF)
-                            .or(high.lanewise(VectorOperators.ASHR, 2).and((short) 0x30));
-                    p0 = p0.add(q0.mul(ShortVector.fromArray(Simd.S, aq, base + l)));
-                    p1 = p1.add(q1.mul(ShortVector.fromArray(Simd.S, aq, base + 32 + l)));
-                    p2 = p2.add(q2.mul(ShortVector.fromArray(Simd.S, aq, base + 64 + l)));
-                    p3 = p3.add(q3.mul(ShortVector.fromArray(Simd.S, aq, base + 96 + l)));
-                }
-                acc = Simd.toFloat(p0).fma(FloatVector.broadcast(Simd.F, d * w.get(BYTE, scales + g)), acc);
-                acc = Simd.toFloat(p1).fma(FloatVector.broadcast(Simd.F, d * w.get(BYTE, scales + g + 2)), acc);
-                acc = Simd.toFloat(p2).fma(FloatVector.broadcast(Simd.F, d * w.get(BYTE, scales + g + 4)), acc);
-                acc = Simd.toFloat(p3).fma(FloatVector.broadcast(Simd.F, d * w.get(BYTE, scales + g + 6)), acc);
+        for (int gi = 0; gi < 16; gi++) {
+            int h = gi >> 3;
+            int k = (gi >> 1) & 3;
+            int g = gi & 1;
+            long ql = off + 64 * h + 32 * (k & 1) + 16 * g;
+            long qh = off + 128 + 32 * h + 16 * g;
+            ShortVector p = ShortVector.zero(Simd.S);
+            for (int l = 0; l < 16; l += Simd.LANES) {
+                ShortVector low = Simd.widen(ByteVector.fromMemorySegment(Simd.B, w, ql + l, Simd.LE))
+                        .lanewise(VectorOperators.ASHR, 4 * (k >> 1)).and((short) 0xF);
+                ShortVector high = Simd.widen(ByteVector.fromMemorySegment(Simd.B, w, qh + l, Simd.LE))
+                        .lanewise(VectorOperators.ASHR, 2 * k).and((short) 3).lanewise(VectorOperators.LSHL, 4);
+                p = p.add(low.or(high).mul(ShortVector.fromArray(Simd.S, aq, a + 16 * gi + l)));
             }
+            acc = Simd.toFloat(p).fma(FloatVector.broadcast(Simd.F, d * w.get(BYTE, off + 192 + gi)), acc);
         }
         return acc.reduceLanes(VectorOperators.ADD);
     }
