@@ -25,20 +25,64 @@ public final class MatMul {
     public static void multiply(Tensor w, QuantizedActivations x, float[] y, int yOffset, int yStride,
             int rowStart, int rowEnd) {
         RowKernel kernel = RowKernels.of(w.type(), w.name());
-        int n = w.rowLength();
-        if (n != x.length()) {
-            throw new IllegalArgumentException("tensor " + w.name() + " has rows of " + n + " weights but the activations"
-                    + " have " + x.length() + " values");
-        }
-        long rows = w.rowCount();
-        Objects.checkFromToIndex(rowStart, rowEnd, rows);
-        int tokens = x.tokens();
+        checkArguments(w.name(), w.rowLength(), w.rowCount(), x, y, yOffset, yStride, rowStart, rowEnd);
         x.check(kernel.format());
-        if (rowEnd > rowStart) {
-            Objects.checkFromIndexSize(yOffset, (long) (tokens - 1) * yStride + rowEnd, y.length);
-            if (yOffset + rowStart < 0) throw new IndexOutOfBoundsException("negative output index");
+        rows(kernel, w.data(), w.rowBytes(), w.rowLength(), x, x.tokens(), y, yOffset, yStride, rowStart, rowEnd);
+    }
+
+    /** {@code w} (2-D) as a {@link WeightMatrix} computed in place, in the file's layout. */
+    public static WeightMatrix matrix(Tensor w) {
+        RowKernel kernel = RowKernels.of(w.type(), w.name());
+        if (w.dims() > 2 && w.rowCount() != w.ne(1)) {
+            throw new IllegalArgumentException("tensor " + w + " is stacked; take one matrix with slice2d first");
         }
-        rows(kernel, w.data(), w.rowBytes(), n, x, tokens, y, yOffset, yStride, rowStart, rowEnd);
+        int rows = Math.toIntExact(w.ne(1));
+        return new WeightMatrix() {
+            @Override
+            public hy.runtime.tensor.GgmlType type() {
+                return w.type();
+            }
+
+            @Override
+            public int rowLength() {
+                return w.rowLength();
+            }
+
+            @Override
+            public int rows() {
+                return rows;
+            }
+
+            @Override
+            public void prepare(QuantizedActivations x) {
+                x.prepare(kernel.format());
+            }
+
+            @Override
+            public void multiply(QuantizedActivations x, float[] y, int yOffset, int yStride, int rowStart, int rowEnd) {
+                MatMul.multiply(w, x, y, yOffset, yStride, rowStart, rowEnd);
+            }
+
+            @Override
+            public String toString() {
+                return w.toString();
+            }
+        };
+    }
+
+    /** Validates a product's shapes and output range; the messages name the tensor. */
+    static void checkArguments(String name, int rowLength, long rows, QuantizedActivations x, float[] y, int yOffset,
+            int yStride, int rowStart, int rowEnd) {
+        if (rowLength != x.length()) {
+            throw new IllegalArgumentException("tensor " + name + " has rows of " + rowLength + " weights but the "
+                    + "activations have " + x.length() + " values");
+        }
+        Objects.checkFromToIndex(rowStart, rowEnd, rows);
+        if (x.tokens() == 0) throw new IllegalStateException("no activations set");
+        if (rowEnd > rowStart) {
+            if (yOffset < 0 || yStride < 0) throw new IndexOutOfBoundsException("negative output offset or stride");
+            Objects.checkFromIndexSize(yOffset, (long) (x.tokens() - 1) * yStride + rowEnd, y.length);
+        }
     }
 
     /** Which kernels this JVM uses (vector width or scalar), for benchmark and log headers. */

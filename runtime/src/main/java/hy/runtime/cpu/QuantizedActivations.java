@@ -28,6 +28,10 @@ public final class QuantizedActivations {
     private float[] sum32;
     private boolean q32Ready;
 
+    // 32-blocks with the values reordered for packed 4-bit weights (see PackedQ4_0).
+    private short[] q32Packed;
+    private boolean q32PackedReady;
+
     // 256-blocks: values, scale, integer sums per 16 values.
     private short[] q256;
     private float[] d256;
@@ -68,6 +72,7 @@ public final class QuantizedActivations {
         for (int t = 0; t < tokens; t++) System.arraycopy(x, offset + t * stride, values, t * length, length);
         this.tokens = tokens;
         q32Ready = false;
+        q32PackedReady = false;
         q256Ready = false;
     }
 
@@ -115,6 +120,28 @@ public final class QuantizedActivations {
                 q256Ready = true;
             }
         }
+    }
+
+    /** The Q8_0 form with each group's values in the order {@link PackedQ4_0} stores its nibbles. */
+    void preparePacked() {
+        if (q32PackedReady) return;
+        if (length % PackedQ4_0.GROUP != 0) {
+            throw new IllegalArgumentException("packed weights need rows that are a multiple of " + PackedQ4_0.GROUP
+                    + " long, got " + length);
+        }
+        prepare(ActivationFormat.Q8_0);
+        if (q32Packed == null) q32Packed = new short[values.length];
+        for (int g = 0; g < tokens * length; g += PackedQ4_0.GROUP) {
+            for (int p = 0; p < PackedQ4_0.GROUP; p++) q32Packed[g + p] = q32[g + PackedQ4_0.naturalIndex(p)];
+        }
+        q32PackedReady = true;
+    }
+
+    short[] q32Packed() {
+        if (!q32PackedReady) {
+            throw new IllegalStateException("activations not prepared for packed weights; call prepare(packedWeights)");
+        }
+        return q32Packed;
     }
 
     private void quantize(int block, short[] q, float[] d) {

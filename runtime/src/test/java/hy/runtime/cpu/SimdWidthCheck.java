@@ -22,6 +22,13 @@ public final class SimdWidthCheck {
                 q.prepare(type);
                 float[] y = new float[rows];
                 MatMul.multiply(w, q, y, 0, rows, 0, rows);
+                float[] yPacked = null;
+                if (PackedWeights.canPack(type, n)) {
+                    PackedWeights packed = PackedWeights.pack(w, arena);
+                    packed.prepare(q);
+                    yPacked = new float[rows];
+                    packed.multiply(q, yPacked, 0, rows, 0, rows);
+                }
                 RowKernel scalar = RowKernels.scalarOf(type);
                 for (int r = 0; r < rows; r++) {
                     float s = scalar.dot(w.data(), w.rowOffset(r), n, q, 0);
@@ -29,6 +36,10 @@ public final class SimdWidthCheck {
                     double tolerance = KernelCheck.roundingBound(wr, x, 0);
                     if (!(Math.abs(s - y[r]) <= tolerance)) {
                         System.out.println(type + " row " + r + ": vector " + y[r] + " scalar " + s);
+                        failures++;
+                    }
+                    if (yPacked != null && !(Math.abs(s - yPacked[r]) <= tolerance)) {
+                        System.out.println(type + " packed row " + r + ": " + yPacked[r] + " scalar " + s);
                         failures++;
                     }
                 }

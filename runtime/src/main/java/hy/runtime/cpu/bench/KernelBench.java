@@ -2,6 +2,8 @@ package hy.runtime.cpu.bench;
 
 import hy.runtime.cpu.CpuPool;
 import hy.runtime.cpu.MatMul;
+import hy.runtime.cpu.PackedWeights;
+import hy.runtime.cpu.WeightMatrix;
 import hy.runtime.cpu.QuantizedActivations;
 import hy.runtime.tensor.GgmlType;
 import hy.runtime.tensor.Tensor;
@@ -51,34 +53,41 @@ public final class KernelBench {
         out.flush();
         try (CpuPool one = new CpuPool(1); CpuPool all = new CpuPool(threads)) {
             for (GgmlType type : types) {
-                Row row = measure(type, megabytes, one, all, seconds);
-                out.printf(Locale.ROOT, "| %s | %.2f | %.2f | %.0f%% | %.2f | %.2f | %.0f%% |%n", type,
-                        row.kernel1, row.read1, 100 * row.kernel1 / row.read1,
-                        row.kernelN, row.readN, 100 * row.kernelN / row.readN);
-                out.flush();
+                print(out, type.toString(), measure(type, false, megabytes, one, all, seconds));
+                if (PackedWeights.canPack(type, ROW_LENGTH)) {
+                    print(out, type + " packed", measure(type, true, megabytes, one, all, seconds));
+                }
             }
         }
     }
 
+    private static void print(PrintWriter out, String label, Row row) {
+        out.printf(Locale.ROOT, "| %s | %.2f | %.2f | %.0f%% | %.2f | %.2f | %.0f%% |%n", label,
+                row.kernel1, row.read1, 100 * row.kernel1 / row.read1,
+                row.kernelN, row.readN, 100 * row.kernelN / row.readN);
+        out.flush();
+    }
+
     private record Row(double kernel1, double read1, double kernelN, double readN) {}
 
-    private static Row measure(GgmlType type, int megabytes, CpuPool one, CpuPool all, double seconds) {
+    private static Row measure(GgmlType type, boolean packed, int megabytes, CpuPool one, CpuPool all, double seconds) {
         long rowBytes = type.rowBytes(ROW_LENGTH);
         int rows = (int) Math.max(ROWS_PER_TASK, (long) megabytes * 1_000_000 / rowBytes / ROWS_PER_TASK * ROWS_PER_TASK);
         try (Arena arena = Arena.ofShared()) {
             MemorySegment data = arena.allocate(rowBytes * rows, 64);
             RandomBlocks.fill(type, data, rows, ROW_LENGTH, 42);
-            Tensor w = new Tensor("bench." + type, type, new long[] {ROW_LENGTH, rows}, data);
+            Tensor tensor = new Tensor("bench." + type, type, new long[] {ROW_LENGTH, rows}, data);
+            WeightMatrix w = packed ? PackedWeights.pack(tensor, arena) : MatMul.matrix(tensor);
             QuantizedActivations x = new QuantizedActivations(ROW_LENGTH, 1);
             float[] input = new float[ROW_LENGTH];
             SplittableRandom random = new SplittableRandom(7);
             for (int i = 0; i < input.length; i++) input[i] = (float) random.nextGaussian();
             x.set(input, 0, ROW_LENGTH, 1);
-            x.prepare(type);
+            w.prepare(x);
             float[] y = new float[rows];
             int tasks = rows / ROWS_PER_TASK;
             TaskPair matvec = pool -> pool.parallelFor(tasks,
-                    (t, worker) -> MatMul.multiply(w, x, y, 0, rows, t * ROWS_PER_TASK, (t + 1) * ROWS_PER_TASK));
+                    (t, worker) -> w.multiply(x, y, 0, rows, t * ROWS_PER_TASK, (t + 1) * ROWS_PER_TASK));
             long[] sink = new long[all.threads() * 8];
             TaskPair read = pool -> pool.parallelFor(tasks,
                     (t, worker) -> sink[worker * 8] += readLoop(data, t * ROWS_PER_TASK * rowBytes, ROWS_PER_TASK * rowBytes));

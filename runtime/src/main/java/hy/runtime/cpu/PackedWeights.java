@@ -1,0 +1,105 @@
+package hy.runtime.cpu;
+
+import hy.runtime.tensor.GgmlType;
+import hy.runtime.tensor.Tensor;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Objects;
+
+/**
+ * A weight matrix copied once, at load time, into a layout made for the vector kernels (like llama.cpp's run-time
+ * repacking): the same number of bytes as the file's blocks, but reordered so that one wide load feeds several blocks.
+ * Only Q4_0 is packed so far ({@link #canPack}); use {@link MatMul#matrix} for the rest. The copy lives in
+ * {@code arena}, so the mapped file's pages are not read again and can be dropped by the OS.
+ */
+public final class PackedWeights implements WeightMatrix {
+    private final String name;
+    private final GgmlType type;
+    private final int rowLength;
+    private final int rows;
+    private final long rowBytes;
+    private final MemorySegment data;
+
+    private PackedWeights(String name, GgmlType type, int rowLength, int rows, MemorySegment data) {
+        this.name = name;
+        this.type = type;
+        this.rowLength = rowLength;
+        this.rows = rows;
+        this.rowBytes = type.rowBytes(rowLength);
+        this.data = data;
+    }
+
+    /** Whether {@link #pack} supports tensors of this type and row length (with the vector kernels enabled). */
+    public static boolean canPack(GgmlType type, long rowLength) {
+        return Simd.ENABLED && type == GgmlType.Q4_0 && rowLength <= Integer.MAX_VALUE
+                && PackedQ4_0.canPack((int) rowLength);
+    }
+
+    /**
+     * Repacks every row of {@code w} (2-D, or 3-D stacked experts; see {@link #expert}) into memory from {@code arena}.
+     * @throws IllegalArgumentException when {@link #canPack} is false
+     */
+    public static PackedWeights pack(Tensor w, Arena arena) {
+        if (!canPack(w.type(), w.ne(0))) {
+            throw new IllegalArgumentException("cannot repack " + w + " for the CPU kernels (only Q4_0 with rows a "
+                    + "multiple of " + PackedQ4_0.STEP + ", vector kernels enabled); use it unpacked");
+        }
+        int n = w.rowLength();
+        long rowBytes = w.rowBytes();
+        long rowCount = w.rowCount();
+        MemorySegment dst = arena.allocate(rowBytes * rowCount, 64);
+        for (long r = 0; r < rowCount; r++) PackedQ4_0.packRow(w.data(), r * rowBytes, dst, r * rowBytes, n);
+        return new PackedWeights(w.name(), w.type(), n, Math.toIntExact(w.ne(1)), dst);
+    }
+
+    /** The matrix of expert {@code e} of a packed 3-D tensor (a view, nothing copied). */
+    public PackedWeights expert(int e) {
+        long bytes = rowBytes * rows;
+        Objects.checkIndex(e, data.byteSize() / bytes);
+        return new PackedWeights(name + "[" + e + "]", type, rowLength, rows, data.asSlice(e * bytes, bytes));
+    }
+
+    @Override
+    public GgmlType type() {
+        return type;
+    }
+
+    @Override
+    public int rowLength() {
+        return rowLength;
+    }
+
+    @Override
+    public int rows() {
+        return rows;
+    }
+
+    @Override
+    public void prepare(QuantizedActivations x) {
+        x.preparePacked();
+    }
+
+    @Override
+    public void multiply(QuantizedActivations x, float[] y, int yOffset, int yStride, int rowStart, int rowEnd) {
+        MatMul.checkArguments(name, rowLength, rows, x, y, yOffset, yStride, rowStart, rowEnd);
+        x.q32Packed();
+        MatMul.rows(PACKED_Q4_0, data, rowBytes, rowLength, x, x.tokens(), y, yOffset, yStride, rowStart, rowEnd);
+    }
+
+    private static final RowKernel PACKED_Q4_0 = new RowKernel() {
+        @Override
+        public ActivationFormat format() {
+            return ActivationFormat.Q8_0;
+        }
+
+        @Override
+        public float dot(MemorySegment w, long offset, int n, QuantizedActivations x, int token) {
+            return PackedQ4_0.dot(w, offset, n, x, token);
+        }
+    };
+
+    @Override
+    public String toString() {
+        return name + " " + type + " packed [" + rowLength + ", " + rows + "]";
+    }
+}
