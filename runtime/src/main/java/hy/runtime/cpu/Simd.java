@@ -72,6 +72,11 @@ final class Simd {
         return (FloatVector) v.convertShape(VectorOperators.S2F, F, 0);
     }
 
+    /** Converts LANES ints to LANES floats. */
+    static FloatVector toFloat(IntVector v) {
+        return (FloatVector) v.convert(VectorOperators.I2F, 0);
+    }
+
     /** Converts LANES shorts to LANES ints. */
     static IntVector toInt(ShortVector v) {
         return (IntVector) v.convertShape(VectorOperators.S2I, I, 0);
