@@ -20,8 +20,9 @@ import jdk.incubator.vector.VectorSpecies;
  * 2c + 1 (high) of qh[l]. Value = d·sc·q − dmin·m, so a sub-block contributes d·d_a·sc·Σ q·q_a − dmin·d_a·m·Σ q_a,
  * the second term from the activation sums.
  *
- * <p>The vector loop takes 2L quant bytes per load (a whole chunk with L = 16) in 2L 16-bit lanes, folds each
- * sub-block's 2L products to L lanes in 16 bits and converts to float once per sub-block. The 12 scale bytes are read
+ * <p>The vector loop takes a sub-block (32 weights) per step in 2L 16-bit lanes (L = 16), adds neighbouring products
+ * into L 32-bit lanes and converts to float once per sub-block. (Each chunk's bytes are loaded twice, once per
+ * nibble, which keeps the loop body small; the second load hits L1.) The 12 scale bytes are read
  * as three ints and unpacked with masks into 8 scales and 8 mins held in longs (byte j = sub-block j).
  *
  * <p>Shape of the code, for C2: each row loop is one method, too big to be inlined into {@link #dot} and so compiled
@@ -84,20 +85,16 @@ final class Q4KKernel implements RowKernel {
         int a = token * n;
         FloatVector acc = FloatVector.zero(Simd.F);
         for (int s = 0; s < supers; s++, off += Q4_BYTES, a += 256) {
-            float da = ad[token * supers + s];
-            float d = half(w, off) * da;
+            float d = half(w, off) * ad[token * supers + s];
             long scales = scales(w, off + 4);
-            for (int c = 0; c < 4; c++) {
-                IntVector plo = IntVector.zero(Simd.I);
-                IntVector phi = plo;
+            for (int j = 0; j < 8; j++) {  // sub-block j: nibbles (j & 1) of chunk j / 2
+                IntVector p = IntVector.zero(Simd.I);
                 for (int l = 0; l < 32; l += WIDE) {  // once with 16 lanes
-                    ShortVector q = widen(ByteVector.fromMemorySegment(B2, w, off + 16 + 32 * c + l, Simd.LE));
-                    plo = plo.add(pairSums(q.and((short) 0xF).mul(ShortVector.fromArray(S2, aq, a + 64 * c + l))));
-                    phi = phi.add(pairSums(q.lanewise(VectorOperators.ASHR, 4).and((short) 0xF)
-                            .mul(ShortVector.fromArray(S2, aq, a + 64 * c + 32 + l))));
+                    ShortVector q = widen(ByteVector.fromMemorySegment(B2, w, off + 16 + 32 * (j >> 1) + l, Simd.LE))
+                            .lanewise(VectorOperators.ASHR, 4 * (j & 1)).and((short) 0xF);
+                    p = p.add(pairSums(q.mul(ShortVector.fromArray(S2, aq, a + 32 * j + l))));
                 }
-                acc = Simd.toFloat(plo).fma(FloatVector.broadcast(Simd.F, d * scale(scales, 2 * c)), acc);
-                acc = Simd.toFloat(phi).fma(FloatVector.broadcast(Simd.F, d * scale(scales, 2 * c + 1)), acc);
+                acc = Simd.toFloat(p).fma(FloatVector.broadcast(Simd.F, d * scale(scales, j)), acc);
             }
         }
         return acc.reduceLanes(VectorOperators.ADD);
@@ -110,24 +107,18 @@ final class Q4KKernel implements RowKernel {
         int a = token * n;
         FloatVector acc = FloatVector.zero(Simd.F);
         for (int s = 0; s < supers; s++, off += Q5_BYTES, a += 256) {
-            float da = ad[token * supers + s];
-            float d = half(w, off) * da;
+            float d = half(w, off) * ad[token * supers + s];
             long scales = scales(w, off + 4);
-            for (int c = 0; c < 4; c++) {
-                IntVector plo = IntVector.zero(Simd.I);
-                IntVector phi = plo;
+            for (int j = 0; j < 8; j++) {  // sub-block j: nibbles (j & 1) of chunk j / 2, fifth bit j of qh
+                IntVector p = IntVector.zero(Simd.I);
                 for (int l = 0; l < 32; l += WIDE) {
-                    ShortVector q = widen(ByteVector.fromMemorySegment(B2, w, off + 48 + 32 * c + l, Simd.LE));
-                    ShortVector h = widen(ByteVector.fromMemorySegment(B2, w, off + 16 + l, Simd.LE));
-                    ShortVector lo = q.and((short) 0xF)
-                            .or(h.lanewise(VectorOperators.LSHR, 2 * c).and((short) 1).lanewise(VectorOperators.LSHL, 4));
-                    ShortVector hi = q.lanewise(VectorOperators.ASHR, 4).and((short) 0xF)
-                            .or(h.lanewise(VectorOperators.LSHR, 2 * c + 1).and((short) 1).lanewise(VectorOperators.LSHL, 4));
-                    plo = plo.add(pairSums(lo.mul(ShortVector.fromArray(S2, aq, a + 64 * c + l))));
-                    phi = phi.add(pairSums(hi.mul(ShortVector.fromArray(S2, aq, a + 64 * c + 32 + l))));
+                    ShortVector q = widen(ByteVector.fromMemorySegment(B2, w, off + 48 + 32 * (j >> 1) + l, Simd.LE))
+                            .lanewise(VectorOperators.ASHR, 4 * (j & 1)).and((short) 0xF);
+                    ShortVector h = widen(ByteVector.fromMemorySegment(B2, w, off + 16 + l, Simd.LE))
+                            .lanewise(VectorOperators.LSHR, j).and((short) 1).lanewise(VectorOperators.LSHL, 4);
+                    p = p.add(pairSums(q.or(h).mul(ShortVector.fromArray(S2, aq, a + 32 * j + l))));
                 }
-                acc = Simd.toFloat(plo).fma(FloatVector.broadcast(Simd.F, d * scale(scales, 2 * c)), acc);
-                acc = Simd.toFloat(phi).fma(FloatVector.broadcast(Simd.F, d * scale(scales, 2 * c + 1)), acc);
+                acc = Simd.toFloat(p).fma(FloatVector.broadcast(Simd.F, d * scale(scales, j)), acc);
             }
         }
         return acc.reduceLanes(VectorOperators.ADD);
