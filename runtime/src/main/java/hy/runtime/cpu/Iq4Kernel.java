@@ -55,7 +55,9 @@ final class Iq4Kernel implements RowKernel {
     private static IntVector block(MemorySegment w, long qs, short[] aq, int a) {
         ByteVector bytes = ByteVector.fromMemorySegment(Simd.B16, w, qs, Simd.LE);
         ByteVector lo = bytes.and((byte) 0xF).selectFrom(TABLE);
-        ByteVector hi = bytes.lanewise(VectorOperators.LSHR, 4).selectFrom(TABLE);
+        // Shift as 16-bit lanes (x86 has no byte shift), then mask: the high nibble of every byte.
+        ByteVector hi = bytes.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes()
+                .and((byte) 0xF).selectFrom(TABLE);
         IntVector sum = IntVector.zero(Simd.I);
         for (int part = 0; part < 16 / Simd.LANES; part++) {
             ShortVector l = (ShortVector) lo.convertShape(VectorOperators.B2S, Simd.S, part);
