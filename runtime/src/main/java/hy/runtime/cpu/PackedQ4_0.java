@@ -1,9 +1,7 @@
 package hy.runtime.cpu;
 
-import static hy.runtime.cpu.Layouts.SHORT_LE;
-import static hy.runtime.cpu.Layouts.u8;
-
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
@@ -63,27 +61,45 @@ final class PackedQ4_0 {
         return n % STEP == 0;
     }
 
-    /** Repacks one row of {@code n} weights from Q4_0 blocks at {@code src[srcOff..]} to {@code dst[dstOff..]}. */
-    static void packRow(MemorySegment src, long srcOff, MemorySegment dst, long dstOff, int n) {
+    /** NATURAL[p]: the natural index, within a group, of packed position p. */
+    private static final int[] NATURAL = new int[GROUP];
+
+    static {
+        for (int p = 0; p < GROUP; p++) NATURAL[p] = naturalIndex(p);
+    }
+
+    /**
+     * Repacks one row of {@code n} weights from Q4_0 blocks at {@code src[srcOff..]} to {@code dst[dstOff..]}, through
+     * the two scratch arrays (each at least the row's byte size), so the bit shuffling runs on plain arrays.
+     */
+    static void packRow(MemorySegment src, long srcOff, MemorySegment dst, long dstOff, int n, byte[] in, byte[] out) {
         int blocks = n / 32;
-        for (int b = 0; b < blocks; b++) {
-            long at = dstOff + (b / (2 * Simd.LANES)) * CHUNK_BYTES + 2L * (b % (2 * Simd.LANES));
-            dst.set(SHORT_LE, at, src.get(SHORT_LE, srcOff + 18L * b));
-        }
+        int rowBytes = 18 * blocks;
+        MemorySegment.copy(src, ValueLayout.JAVA_BYTE, srcOff, in, 0, rowBytes);
+        byte[] q = new byte[GROUP];
         for (int g = 0; g < n; g += GROUP) {
-            long groupAt = dstOff + (g / STEP) * CHUNK_BYTES + 4L * Simd.LANES + (g % STEP) / 2;
-            for (int lane = 0; lane < WIDE; lane++) {
-                int bits = 0;
-                for (int nibble = 0; nibble < 4; nibble++) {
-                    int e = g + naturalIndex(nibble * WIDE + lane);
-                    int block = e / 32;
-                    int j = e % 32;
-                    int q = u8(src, srcOff + 18L * block + 2 + (j % 16));
-                    bits |= (j < 16 ? q & 0xF : q >>> 4) << (4 * nibble);
+            // The group's quants in natural order, one per byte.
+            for (int b = 0; b < GROUP / 32; b++) {
+                int at = 18 * (g / 32 + b) + 2;
+                for (int j = 0; j < 16; j++) {
+                    q[32 * b + j] = (byte) (in[at + j] & 0xF);
+                    q[32 * b + 16 + j] = (byte) ((in[at + j] >> 4) & 0xF);
                 }
-                dst.set(SHORT_LE, groupAt + 2L * lane, (short) bits);
+            }
+            int groupAt = (g / STEP) * (int) CHUNK_BYTES + 4 * Simd.LANES + (g % STEP) / 2;
+            for (int lane = 0; lane < WIDE; lane++) {
+                int bits = q[NATURAL[lane]] | q[NATURAL[WIDE + lane]] << 4 | q[NATURAL[2 * WIDE + lane]] << 8
+                        | q[NATURAL[3 * WIDE + lane]] << 12;
+                out[groupAt + 2 * lane] = (byte) bits;
+                out[groupAt + 2 * lane + 1] = (byte) (bits >> 8);
             }
         }
+        for (int b = 0; b < blocks; b++) {
+            int at = (b / (2 * Simd.LANES)) * (int) CHUNK_BYTES + 2 * (b % (2 * Simd.LANES));
+            out[at] = in[18 * b];
+            out[at + 1] = in[18 * b + 1];
+        }
+        MemorySegment.copy(out, 0, dst, ValueLayout.JAVA_BYTE, dstOff, rowBytes);
     }
 
     /** dot(packed row at {@code off}, token {@code token} of x); x prepared with {@code preparePacked}. */

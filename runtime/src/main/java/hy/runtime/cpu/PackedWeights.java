@@ -36,10 +36,11 @@ public final class PackedWeights implements WeightMatrix {
     }
 
     /**
-     * Repacks every row of {@code w} (2-D, or 3-D stacked experts; see {@link #expert}) into memory from {@code arena}.
+     * Repacks every row of {@code w} (2-D, or 3-D stacked experts; see {@link #expert}) into memory from {@code arena},
+     * using the threads of {@code pool} (the copy streams the whole tensor once; at load time that is the cost).
      * @throws IllegalArgumentException when {@link #canPack} is false
      */
-    public static PackedWeights pack(Tensor w, Arena arena) {
+    public static PackedWeights pack(Tensor w, Arena arena, CpuPool pool) {
         if (!canPack(w.type(), w.ne(0))) {
             throw new IllegalArgumentException("cannot repack " + w + " for the CPU kernels (only Q4_0 with rows a "
                     + "multiple of " + PackedQ4_0.STEP + ", vector kernels enabled); use it unpacked");
@@ -48,8 +49,24 @@ public final class PackedWeights implements WeightMatrix {
         long rowBytes = w.rowBytes();
         long rowCount = w.rowCount();
         MemorySegment dst = arena.allocate(rowBytes * rowCount, 64);
-        for (long r = 0; r < rowCount; r++) PackedQ4_0.packRow(w.data(), r * rowBytes, dst, r * rowBytes, n);
+        int rowsPerTask = 256;
+        int tasks = Math.toIntExact((rowCount + rowsPerTask - 1) / rowsPerTask);
+        pool.parallelFor(tasks, (task, worker) -> {
+            byte[] in = new byte[(int) rowBytes];
+            byte[] out = new byte[(int) rowBytes];
+            long end = Math.min(rowCount, (long) (task + 1) * rowsPerTask);
+            for (long r = (long) task * rowsPerTask; r < end; r++) {
+                PackedQ4_0.packRow(w.data(), r * rowBytes, dst, r * rowBytes, n, in, out);
+            }
+        });
         return new PackedWeights(w.name(), w.type(), n, Math.toIntExact(w.ne(1)), dst);
+    }
+
+    /** {@link #pack(Tensor, Arena, CpuPool)} on the calling thread alone. */
+    public static PackedWeights pack(Tensor w, Arena arena) {
+        try (CpuPool one = new CpuPool(1)) {
+            return pack(w, arena, one);
+        }
     }
 
     /** The matrix of expert {@code e} of a packed 3-D tensor (a view, nothing copied). */
