@@ -68,6 +68,33 @@ class PackedWeightsTest {
     }
 
     @Test
+    void packingOnAPoolGivesTheSameBytes() {
+        int n = 2 * PackedQ4_0.STEP;
+        int rows = 600;   // several pool tasks of 256 rows, the last one partial
+        try (Arena arena = Arena.ofConfined(); CpuPool pool = new CpuPool(3)) {
+            Tensor w = KernelCheck.weights(arena, GgmlType.Q4_0, n, rows, 59);
+            Arena shared = Arena.ofShared();
+            try {
+                Tensor sharedW = new Tensor("w", GgmlType.Q4_0, new long[] {n, rows},
+                        shared.allocate(w.byteSize()).copyFrom(w.data()));
+                PackedWeights parallel = PackedWeights.pack(sharedW, shared, pool);
+                PackedWeights serial = PackedWeights.pack(w, arena);
+                float[] x = KernelCheck.exactActivations(n, 1, 32, 61);
+                QuantizedActivations q = new QuantizedActivations(n, 1);
+                q.set(x, 0, n, 1);
+                parallel.prepare(q);
+                float[] a = new float[rows];
+                float[] b = new float[rows];
+                parallel.multiply(q, a, 0, rows, 0, rows);
+                serial.multiply(q, b, 0, rows, 0, rows);
+                assertArrayEquals(b, a);
+            } finally {
+                shared.close();
+            }
+        }
+    }
+
+    @Test
     void refusesWhatItCannotPack() {
         try (Arena arena = Arena.ofConfined()) {
             Tensor q8 = KernelCheck.weights(arena, GgmlType.Q8_0, 512, 2, 1);
