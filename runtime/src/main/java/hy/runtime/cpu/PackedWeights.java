@@ -9,7 +9,7 @@ import java.util.Objects;
 /**
  * A weight matrix copied once, at load time, into a layout made for the vector kernels (like llama.cpp's run-time
  * repacking): the same number of bytes as the file's blocks, but reordered so that one wide load feeds several blocks.
- * Only Q4_0 is packed so far ({@link #canPack}); use {@link MatMul#matrix} for the rest. The copy lives in
+ * Q4_0 and Q4_K are packed so far ({@link #canPack}); use {@link MatMul#matrix} for the rest. The copy lives in
  * {@code arena}, so the mapped file's pages are not read again and can be dropped by the OS.
  */
 public final class PackedWeights implements WeightMatrix {
@@ -25,14 +25,13 @@ public final class PackedWeights implements WeightMatrix {
         this.type = type;
         this.rowLength = rowLength;
         this.rows = rows;
-        this.rowBytes = type.rowBytes(rowLength);
+        this.rowBytes = PackedQ4.rowBytes(type, rowLength);
         this.data = data;
     }
 
     /** Whether {@link #pack} supports tensors of this type and row length (with the vector kernels enabled). */
     public static boolean canPack(GgmlType type, long rowLength) {
-        return Simd.ENABLED && type == GgmlType.Q4_0 && rowLength <= Integer.MAX_VALUE
-                && PackedQ4_0.canPack((int) rowLength);
+        return Simd.ENABLED && rowLength <= Integer.MAX_VALUE && PackedQ4.canPack(type, (int) rowLength);
     }
 
     /**
@@ -42,21 +41,23 @@ public final class PackedWeights implements WeightMatrix {
      */
     public static PackedWeights pack(Tensor w, Arena arena, CpuPool pool) {
         if (!canPack(w.type(), w.ne(0))) {
-            throw new IllegalArgumentException("cannot repack " + w + " for the CPU kernels (only Q4_0 with rows a "
-                    + "multiple of " + PackedQ4_0.STEP + ", vector kernels enabled); use it unpacked");
+            throw new IllegalArgumentException("cannot repack " + w + " for the CPU kernels (only Q4_0 and Q4_K with rows"
+                    + " a multiple of " + PackedQ4.STEP + ", vector kernels enabled); use it unpacked");
         }
         int n = w.rowLength();
-        long rowBytes = w.rowBytes();
+        long sourceBytes = w.rowBytes();
+        long rowBytes = PackedQ4.rowBytes(w.type(), n);
         long rowCount = w.rowCount();
         MemorySegment dst = arena.allocate(rowBytes * rowCount, 64);
         int rowsPerTask = 256;
         int tasks = Math.toIntExact((rowCount + rowsPerTask - 1) / rowsPerTask);
         pool.parallelFor(tasks, (task, worker) -> {
-            byte[] in = new byte[(int) rowBytes];
+            byte[] in = new byte[(int) sourceBytes];
+            byte[] quants = new byte[n];
             byte[] out = new byte[(int) rowBytes];
             long end = Math.min(rowCount, (long) (task + 1) * rowsPerTask);
             for (long r = (long) task * rowsPerTask; r < end; r++) {
-                PackedQ4_0.packRow(w.data(), r * rowBytes, dst, r * rowBytes, n, in, out);
+                PackedQ4.packRow(w.type(), w.data(), r * sourceBytes, dst, r * rowBytes, n, in, quants, out);
             }
         });
         return new PackedWeights(w.name(), w.type(), n, Math.toIntExact(w.ne(1)), dst);
@@ -100,20 +101,30 @@ public final class PackedWeights implements WeightMatrix {
     public void multiply(QuantizedActivations x, float[] y, int yOffset, int yStride, int rowStart, int rowEnd) {
         MatMul.checkArguments(name, rowLength, rows, x, y, yOffset, yStride, rowStart, rowEnd);
         x.q32Packed();
-        MatMul.rows(PACKED_Q4_0, data, rowBytes, rowLength, x, x.tokens(), y, yOffset, yStride, rowStart, rowEnd);
+        RowKernel kernel = type == GgmlType.Q4_0 ? PACKED_Q4_0 : PACKED_Q4_K;
+        MatMul.rows(kernel, data, rowBytes, rowLength, x, x.tokens(), y, yOffset, yStride, rowStart, rowEnd);
     }
 
-    private static final RowKernel PACKED_Q4_0 = new RowKernel() {
+    private static final RowKernel PACKED_Q4_0 = new PackedKernel() {
+        @Override
+        public float dot(MemorySegment w, long offset, int n, QuantizedActivations x, int token) {
+            return PackedQ4.dotQ4_0(w, offset, n, x, token);
+        }
+    };
+
+    private static final RowKernel PACKED_Q4_K = new PackedKernel() {
+        @Override
+        public float dot(MemorySegment w, long offset, int n, QuantizedActivations x, int token) {
+            return PackedQ4.dotQ4_K(w, offset, n, x, token);
+        }
+    };
+
+    private abstract static class PackedKernel implements RowKernel {
         @Override
         public ActivationFormat format() {
             return ActivationFormat.Q8_0;
         }
-
-        @Override
-        public float dot(MemorySegment w, long offset, int n, QuantizedActivations x, int token) {
-            return PackedQ4_0.dot(w, offset, n, x, token);
-        }
-    };
+    }
 
     @Override
     public String toString() {

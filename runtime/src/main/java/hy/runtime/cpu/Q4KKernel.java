@@ -155,14 +155,19 @@ final class Q4KKernel implements RowKernel {
      * high nibble of byte j + 4 with the top two bits of byte j above it.
      */
     static int minSum(MemorySegment w, long at, int[] sums, int group) {
+        long mins = mins(w, at);
+        int total = 0;
+        for (int j = 0; j < 8; j++) total += scale(mins, j) * (sums[group + 2 * j] + sums[group + 2 * j + 1]);
+        return total;
+    }
+
+    /** The eight 6-bit mins, byte j = sub-block j (see {@link #minSum}). */
+    static long mins(MemorySegment w, long at) {
         int u1 = w.get(INT_LE, at + 4);
         int u2 = w.get(INT_LE, at + 8);
         int low = u1 & 0x3F3F3F3F;
         int high = ((u2 >>> 4) & 0x0F0F0F0F) | ((u1 >>> 6) & 0x03030303) << 4;
-        long mins = (low & 0xFFFFFFFFL) | (long) high << 32;
-        int total = 0;
-        for (int j = 0; j < 8; j++) total += scale(mins, j) * (sums[group + 2 * j] + sums[group + 2 * j + 1]);
-        return total;
+        return (low & 0xFFFFFFFFL) | (long) high << 32;
     }
 
     /** Byte {@code j} of unpacked scales or mins. */

@@ -28,7 +28,7 @@ public final class QuantizedActivations {
     private float[] sum32;
     private boolean q32Ready;
 
-    // 32-blocks with the values reordered for packed 4-bit weights (see PackedQ4_0).
+    // 32-blocks with the values reordered for packed 4-bit weights (see PackedQ4).
     private short[] q32Packed;
     private boolean q32PackedReady;
 
@@ -122,17 +122,17 @@ public final class QuantizedActivations {
         }
     }
 
-    /** The Q8_0 form with each group's values in the order {@link PackedQ4_0} stores its nibbles. */
+    /** The Q8_0 form with each group's values in the order {@link PackedQ4} stores its nibbles. */
     void preparePacked() {
         if (q32PackedReady) return;
-        if (length % PackedQ4_0.GROUP != 0) {
-            throw new IllegalArgumentException("packed weights need rows that are a multiple of " + PackedQ4_0.GROUP
+        if (length % PackedQ4.GROUP != 0) {
+            throw new IllegalArgumentException("packed weights need rows that are a multiple of " + PackedQ4.GROUP
                     + " long, got " + length);
         }
         prepare(ActivationFormat.Q8_0);
         if (q32Packed == null) q32Packed = new short[values.length];
-        for (int g = 0; g < tokens * length; g += PackedQ4_0.GROUP) {
-            for (int p = 0; p < PackedQ4_0.GROUP; p++) q32Packed[g + p] = q32[g + PackedQ4_0.naturalIndex(p)];
+        for (int g = 0; g < tokens * length; g += PackedQ4.GROUP) {
+            for (int p = 0; p < PackedQ4.GROUP; p++) q32Packed[g + p] = q32[g + PackedQ4.naturalIndex(p)];
         }
         q32PackedReady = true;
     }

@@ -8,6 +8,7 @@ import java.lang.foreign.Arena;
 import java.lang.management.ManagementFactory;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -23,6 +24,17 @@ class AllocationTest {
     @ParameterizedTest
     @MethodSource("types")
     void compiledKernelsDoNotAllocate(GgmlType type) {
+        check(type, false);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = GgmlType.class, names = {"Q4_0", "Q4_K"})
+    void compiledPackedKernelsDoNotAllocate(GgmlType type) {
+        Assumptions.assumeTrue(PackedWeights.canPack(type, 1024), "vector kernels off");
+        check(type, true);
+    }
+
+    private static void check(GgmlType type, boolean packed) {
         var threads = ManagementFactory.getThreadMXBean();
         Assumptions.assumeTrue(threads instanceof com.sun.management.ThreadMXBean, "no allocation counter");
         var counter = (com.sun.management.ThreadMXBean) threads;
@@ -30,7 +42,7 @@ class AllocationTest {
         int rows = 8;
         try (Arena arena = Arena.ofConfined()) {
             Tensor t = KernelCheck.weights(arena, type, n, rows, 3);
-            WeightMatrix w = PackedWeights.canPack(type, n) ? PackedWeights.pack(t, arena) : MatMul.matrix(t);
+            WeightMatrix w = packed ? PackedWeights.pack(t, arena) : MatMul.matrix(t);
             QuantizedActivations x = new QuantizedActivations(n, 1);
             x.set(KernelCheck.activations(n, 1, 5), 0, n, 1);
             w.prepare(x);
@@ -44,7 +56,7 @@ class AllocationTest {
                 for (int i = 0; i < 200; i++) w.multiply(x, y, 0, rows, 0, rows);
                 perRound = counter.getCurrentThreadAllocatedBytes() - before;
             }
-            assertEquals(0, perRound, type + ": 200 products allocated " + perRound + " bytes after warm-up");
+            assertEquals(0, perRound, type + (packed ? " packed" : "") + ": 200 products allocated " + perRound + " bytes after warm-up");
         }
     }
 }

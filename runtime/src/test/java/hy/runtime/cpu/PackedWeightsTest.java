@@ -7,15 +7,18 @@ import hy.runtime.tensor.Tensor;
 import java.lang.foreign.Arena;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class PackedWeightsTest {
-    @Test
-    void packedQ4_0MatchesTheDequantizedProductAndTheUnpackedKernel() {
-        int n = 1024;
+    @ParameterizedTest
+    @EnumSource(value = GgmlType.class, names = {"Q4_0", "Q4_K"})
+    void packedMatchesTheDequantizedProductAndTheUnpackedKernel(GgmlType type) {
+        int n = 2048;
         int rows = 23;
         int tokens = 3;
         try (Arena arena = Arena.ofConfined()) {
-            Tensor w = KernelCheck.weights(arena, GgmlType.Q4_0, n, rows, 41);
+            Tensor w = KernelCheck.weights(arena, type, n, rows, 41);
             PackedWeights packed = PackedWeights.pack(w, arena);
             WeightMatrix plain = MatMul.matrix(w);
             float[] x = KernelCheck.exactActivations(n, tokens, 32, 43);
@@ -35,7 +38,9 @@ class PackedWeightsTest {
                     double[] wr = KernelCheck.dequantizedRow(w, r);
                     double bound = KernelCheck.roundingBound(wr, x, t * n);
                     assertEquals(KernelCheck.dot(wr, x, t * n), y[t * rows + r], bound, "row " + r + " token " + t);
-                    assertEquals(yPlain[t * rows + r], y[t * rows + r], bound);
+                    // The unpacked Q4_K kernel quantizes activations per 256, the packed one per 32: compare the
+                    // two only where the activations quantize exactly either way (Q4_0), else only with the reference.
+                    if (type == GgmlType.Q4_0) assertEquals(yPlain[t * rows + r], y[t * rows + r], bound);
                 }
             }
         }
@@ -43,7 +48,7 @@ class PackedWeightsTest {
 
     @Test
     void expertsOfAStackedTensorArePackedAsViews() {
-        int n = PackedQ4_0.STEP;
+        int n = PackedQ4.STEP;
         int rows = 4;
         try (Arena arena = Arena.ofConfined()) {
             var data = arena.allocate(GgmlType.Q4_0.rowBytes(n) * rows * 3);
@@ -69,7 +74,7 @@ class PackedWeightsTest {
 
     @Test
     void packingOnAPoolGivesTheSameBytes() {
-        int n = 2 * PackedQ4_0.STEP;
+        int n = 2 * PackedQ4.STEP;
         int rows = 600;   // several pool tasks of 256 rows, the last one partial
         try (Arena arena = Arena.ofConfined(); CpuPool pool = new CpuPool(3)) {
             Tensor w = KernelCheck.weights(arena, GgmlType.Q4_0, n, rows, 59);

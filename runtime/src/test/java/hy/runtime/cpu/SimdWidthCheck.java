@@ -10,9 +10,10 @@ public final class SimdWidthCheck {
 
     public static void main(String[] args) {
         System.out.println(MatMul.describeKernels());
-        int n = 512;
+        int n = 1024;   // a whole packed chunk at 16 lanes
         int rows = 5;
         int failures = 0;
+        int packedChecked = 0;
         try (Arena arena = Arena.ofConfined()) {
             for (GgmlType type : MatMulTest.TYPES) {
                 Tensor w = KernelCheck.weights(arena, type, n, rows, 31);
@@ -22,12 +23,18 @@ public final class SimdWidthCheck {
                 q.prepare(type);
                 float[] y = new float[rows];
                 MatMul.multiply(w, q, y, 0, rows, 0, rows);
+                // Packed kernels quantize activations per 32 (the unpacked K-quant ones per 256), so they are checked
+                // against the dequantized product with activations that 32-blocks represent exactly.
+                float[] xExact = KernelCheck.exactActivations(n, 1, 32, 41);
                 float[] yPacked = null;
                 if (PackedWeights.canPack(type, n)) {
                     PackedWeights packed = PackedWeights.pack(w, arena);
-                    packed.prepare(q);
+                    QuantizedActivations qExact = new QuantizedActivations(n, 1);
+                    qExact.set(xExact, 0, n, 1);
+                    packed.prepare(qExact);
                     yPacked = new float[rows];
-                    packed.multiply(q, yPacked, 0, rows, 0, rows);
+                    packed.multiply(qExact, yPacked, 0, rows, 0, rows);
+                    packedChecked++;
                 }
                 RowKernel scalar = RowKernels.scalarOf(type);
                 for (int r = 0; r < rows; r++) {
@@ -38,14 +45,16 @@ public final class SimdWidthCheck {
                         System.out.println(type + " row " + r + ": vector " + y[r] + " scalar " + s);
                         failures++;
                     }
-                    if (yPacked != null && !(Math.abs(s - yPacked[r]) <= tolerance)) {
-                        System.out.println(type + " packed row " + r + ": " + yPacked[r] + " scalar " + s);
+                    double exact = KernelCheck.dot(wr, xExact, 0);
+                    if (yPacked != null && !(Math.abs(exact - yPacked[r]) <= KernelCheck.roundingBound(wr, xExact, 0))) {
+                        System.out.println(type + " packed row " + r + ": " + yPacked[r] + " expected " + exact);
                         failures++;
                     }
                 }
             }
         }
-        System.out.println("checked " + MatMulTest.TYPES.size() + " types, " + failures + " mismatches");
+        System.out.println("checked " + MatMulTest.TYPES.size() + " types, " + packedChecked + " packed, " + failures
+                + " mismatches");
         System.exit(failures == 0 ? 0 : 1);
     }
 }

@@ -32,7 +32,10 @@ class SimdWidthTest {
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "child JVM timed out");
         assertEquals(0, p.exitValue(), output);
         assertTrue(output.contains("checked 13 types"), output);
-        if (!width.equals("off")) assertTrue(output.contains((Integer.parseInt(width) / 32) + " lanes"), output);
+        if (!width.equals("off")) {
+            assertTrue(output.contains((Integer.parseInt(width) / 32) + " lanes"), output);
+            assertTrue(output.contains(", 2 packed,"), "Q4_0 and Q4_K packed kernels must be checked: " + output);
+        }
     }
 
     private static String read(Process p) throws IOException {
