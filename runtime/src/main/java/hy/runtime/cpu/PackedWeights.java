@@ -77,6 +77,11 @@ public final class PackedWeights implements WeightMatrix {
         return new PackedWeights(name + "[" + e + "]", type, rowLength, rows, data.asSlice(e * bytes, bytes));
     }
 
+    /** The packed bytes (tests compare them). */
+    MemorySegment data() {
+        return data;
+    }
+
     @Override
     public GgmlType type() {
         return type;
