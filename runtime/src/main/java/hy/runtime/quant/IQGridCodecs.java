@@ -6,8 +6,9 @@ import java.lang.foreign.MemorySegment;
 /**
  * Dequantizers for ggml's lattice i-quants (IQ2_XXS, IQ2_XS, IQ2_S, IQ3_XXS, IQ3_S, IQ1_S), following
  * dequantize_row_iq* in ggml-quants.c. Every type uses 256-weight super-blocks whose groups of 8 (or 4) weights are
- * grid points from {@link IQGrids}; signs come from explicit bits or from the 7-bit ksigns code. Quantizing to these
- * types needs an importance matrix in ggml, so only decoding is offered.
+ * grid points from {@link IQGrids}; signs come from explicit bits or from the 7-bit ksigns code. Only decoding is
+ * offered: these types are worth producing only with an importance matrix (ggml refuses IQ2_XXS, IQ2_XS and IQ1_S
+ * without one), which this runtime does not compute.
  */
 final class IQGridCodecs {
     private IQGridCodecs() {}

@@ -2,6 +2,7 @@ package hy.runtime.quant;
 
 import hy.runtime.tensor.GgmlType;
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 
 /**
  * The k-quants with 16-weight sub-blocks: Q2_K and Q3_K (decode only) and Q6_K (decode and encode). Q4_K and Q5_K,
@@ -141,7 +142,7 @@ final class KQuantCodecs {
         }
 
         private static void encodeBlock(float[] x, int xo, byte[] L, float[] scales, byte[] out) {
-            java.util.Arrays.fill(out, (byte) 0);
+            Arrays.fill(out, (byte) 0);
             float maxScale = 0;
             float maxAbsScale = 0;
             for (int ib = 0; ib < 16; ib++) {
