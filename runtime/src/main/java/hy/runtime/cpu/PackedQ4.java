@@ -40,14 +40,14 @@ final class PackedQ4 {
     static final int GROUP = 4 * WIDE;
     /** Rows must be a multiple of this many weights: a chunk of 2L blocks. */
     static final int STEP = 64 * Simd.LANES;
-    private static final VectorSpecies<Short> S2 = ShortVector.SPECIES_512.withShape(VectorShape.forBitSize(WIDE * 16));
+    static final VectorSpecies<Short> S2 = ShortVector.SPECIES_512.withShape(VectorShape.forBitSize(WIDE * 16));
     /** SPREAD[2g + part]: lane j takes the scale of block g·L/4 + part·L/8 + j/8 of the step. */
-    private static final VectorShuffle<Float>[] SPREAD = spreads();
+    static final VectorShuffle<Float>[] SPREAD = spreads();
     /** SUPER[odd]: lane i takes super-block (odd·L + i) / 8 of the chunk (Q4_K's d); +L/4 for dmin. */
-    private static final VectorShuffle<Float>[] SUPER = superShuffles(0);
+    static final VectorShuffle<Float>[] SUPER = superShuffles(0);
     private static final VectorShuffle<Float>[] SUPER_MIN = superShuffles(Simd.LANES / 4);
     /** NATURAL[p]: the natural index, within a group, of packed position p. */
-    private static final int[] NATURAL = new int[GROUP];
+    static final int[] NATURAL = new int[GROUP];
 
     static {
         for (int p = 0; p < GROUP; p++) NATURAL[p] = naturalIndex(p);
@@ -83,7 +83,7 @@ final class PackedQ4 {
     }
 
     static boolean canPack(GgmlType type, int n) {
-        return (type == GgmlType.Q4_0 || type == GgmlType.Q4_K) && n % STEP == 0;
+        return (type == GgmlType.Q4_0 || type == GgmlType.Q4_K || type == GgmlType.Q6_K) && n % STEP == 0;
     }
 
     /** Header bytes of a chunk. */
@@ -98,7 +98,7 @@ final class PackedQ4 {
 
     /** Bytes of a packed row of {@code n} weights. */
     static long rowBytes(GgmlType type, int n) {
-        return (long) n / STEP * chunkBytes(type);
+        return type == GgmlType.Q6_K ? PackedQ6K.rowBytes(n) : (long) n / STEP * chunkBytes(type);
     }
 
     /**
@@ -108,6 +108,10 @@ final class PackedQ4 {
      */
     static void packRow(GgmlType type, MemorySegment src, long srcOff, MemorySegment dst, long dstOff, int n,
             byte[] in, byte[] q, byte[] out) {
+        if (type == GgmlType.Q6_K) {
+            PackedQ6K.packRow(src, srcOff, dst, dstOff, n, in, q, out);
+            return;
+        }
         int sourceBytes = (int) type.rowBytes(n);
         MemorySegment.copy(src, ValueLayout.JAVA_BYTE, srcOff, in, 0, sourceBytes);
         if (type == GgmlType.Q4_0) {

@@ -9,7 +9,7 @@ import java.util.Objects;
 /**
  * A weight matrix copied once, at load time, into a layout made for the vector kernels (like llama.cpp's run-time
  * repacking): the same number of bytes as the file's blocks, but reordered so that one wide load feeds several blocks.
- * Q4_0 and Q4_K are packed so far ({@link #canPack}); use {@link MatMul#matrix} for the rest. The copy lives in
+ * Q4_0, Q4_K and Q6_K are packed so far ({@link #canPack}); use {@link MatMul#matrix} for the rest. The copy lives in
  * {@code arena}, so the mapped file's pages are not read again and can be dropped by the OS.
  */
 public final class PackedWeights implements WeightMatrix {
@@ -41,7 +41,7 @@ public final class PackedWeights implements WeightMatrix {
      */
     public static PackedWeights pack(Tensor w, Arena arena, CpuPool pool) {
         if (!canPack(w.type(), w.ne(0))) {
-            throw new IllegalArgumentException("cannot repack " + w + " for the CPU kernels (only Q4_0 and Q4_K with rows"
+            throw new IllegalArgumentException("cannot repack " + w + " for the CPU kernels (only Q4_0, Q4_K and Q6_K with rows"
                     + " a multiple of " + PackedQ4.STEP + ", vector kernels enabled); use it unpacked");
         }
         int n = w.rowLength();
@@ -106,7 +106,11 @@ public final class PackedWeights implements WeightMatrix {
     public void multiply(QuantizedActivations x, float[] y, int yOffset, int yStride, int rowStart, int rowEnd) {
         MatMul.checkArguments(name, rowLength, rows, x, y, yOffset, yStride, rowStart, rowEnd);
         x.q32Packed();
-        RowKernel kernel = type == GgmlType.Q4_0 ? PACKED_Q4_0 : PACKED_Q4_K;
+        RowKernel kernel = switch (type) {
+            case Q4_0 -> PACKED_Q4_0;
+            case Q4_K -> PACKED_Q4_K;
+            default -> PACKED_Q6_K;
+        };
         MatMul.rows(kernel, data, rowBytes, rowLength, x, x.tokens(), y, yOffset, yStride, rowStart, rowEnd);
     }
 
@@ -121,6 +125,13 @@ public final class PackedWeights implements WeightMatrix {
         @Override
         public float dot(MemorySegment w, long offset, int n, QuantizedActivations x, int token) {
             return PackedQ4.dotQ4_K(w, offset, n, x, token);
+        }
+    };
+
+    private static final RowKernel PACKED_Q6_K = new PackedKernel() {
+        @Override
+        public float dot(MemorySegment w, long offset, int n, QuantizedActivations x, int token) {
+            return PackedQ6K.dot(w, offset, n, x, token);
         }
     };
 

@@ -30,6 +30,9 @@ public final class QuantizedActivations {
 
     // 32-blocks with the values reordered for packed 4-bit weights (see PackedQ4).
     private short[] q32Packed;
+    /** Scale times the sum of the first and of the second 16 values of each 32-block (packed Q6_K's offset). */
+    private float[] sum16First;
+    private float[] sum16Second;
     private boolean q32PackedReady;
 
     // 256-blocks: values, scale, integer sums per 16 values.
@@ -130,9 +133,23 @@ public final class QuantizedActivations {
                     + " long, got " + length);
         }
         prepare(ActivationFormat.Q8_0);
-        if (q32Packed == null) q32Packed = new short[values.length];
+        if (q32Packed == null) {
+            q32Packed = new short[values.length];
+            sum16First = new float[values.length / 32];
+            sum16Second = new float[values.length / 32];
+        }
         for (int g = 0; g < tokens * length; g += PackedQ4.GROUP) {
-            for (int p = 0; p < PackedQ4.GROUP; p++) q32Packed[g + p] = q32[g + PackedQ4.naturalIndex(p)];
+            for (int p = 0; p < PackedQ4.GROUP; p++) q32Packed[g + p] = q32[g + PackedQ4.NATURAL[p]];
+        }
+        for (int b = 0; b < tokens * length / 32; b++) {
+            int first = 0;
+            int second = 0;
+            for (int i = 0; i < 16; i++) {
+                first += q32[32 * b + i];
+                second += q32[32 * b + 16 + i];
+            }
+            sum16First[b] = d32[b] * first;
+            sum16Second[b] = d32[b] * second;
         }
         q32PackedReady = true;
     }
@@ -142,6 +159,14 @@ public final class QuantizedActivations {
             throw new IllegalStateException("activations not prepared for packed weights; call prepare(packedWeights)");
         }
         return q32Packed;
+    }
+
+    float[] sum16First() {
+        return sum16First;
+    }
+
+    float[] sum16Second() {
+        return sum16Second;
     }
 
     private void quantize(int block, short[] q, float[] d) {
