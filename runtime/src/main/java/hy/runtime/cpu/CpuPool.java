@@ -28,7 +28,8 @@ public final class CpuPool implements AutoCloseable {
     private final int threads;
     private final Worker[] workers;
     private final ReentrantLock submitLock = new ReentrantLock();
-    /** The job being run; workers compare it with the last job they ran. */
+    /** The job being run, or null between jobs (so a finished body is not kept alive); workers compare it with the
+     *  last job they ran. */
     private volatile Job current;
     private volatile boolean closed;
     /** Which worker index the current thread has while it runs a task of this pool; -1 when it is not in a task. */
@@ -82,6 +83,7 @@ public final class CpuPool implements AutoCloseable {
                 inside[0] = -1;
             }
             job.awaitDone();
+            current = null;
             job.rethrow();
         } finally {
             submitLock.unlock();
@@ -170,7 +172,7 @@ public final class CpuPool implements AutoCloseable {
             Job last = null;
             while (!closed) {
                 Job job = current;
-                if (job == last) {
+                if (job == null || job == last) {
                     job = awaitNewJob(last);
                     if (job == null) return;
                 }
@@ -184,14 +186,15 @@ public final class CpuPool implements AutoCloseable {
             long spinUntil = System.nanoTime() + SPIN_NANOS;
             while (!closed) {
                 Job job = current;
-                if (job != last) return job;
+                if (job != null && job != last) return job;
                 if (System.nanoTime() < spinUntil) {
                     Thread.onSpinWait();
                 } else {
                     // Publish "parked" before the final check, so a submitter either sees it and unparks us or
                     // published its job before our check (both fields are volatile: no lost wake-up).
                     parked = true;
-                    if (current == last && !closed) LockSupport.park(this);
+                    Job now = current;
+                    if ((now == null || now == last) && !closed) LockSupport.park(this);
                     parked = false;
                 }
             }

@@ -1,5 +1,6 @@
 package hy.runtime.cpu;
 
+import hy.runtime.tensor.GgmlType;
 import hy.runtime.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
@@ -30,6 +31,11 @@ public final class MatMul {
         rows(kernel, w.data(), w.rowBytes(), w.rowLength(), x, x.tokens(), y, yOffset, yStride, rowStart, rowEnd);
     }
 
+    /** Whether the CPU kernels can multiply weights of {@code type} (the others must be requantized or run elsewhere). */
+    public static boolean supports(GgmlType type) {
+        return RowKernels.supports(type);
+    }
+
     /** {@code w} (2-D) as a {@link WeightMatrix} computed in place, in the file's layout. */
     public static WeightMatrix matrix(Tensor w) {
         RowKernel kernel = RowKernels.of(w.type(), w.name());
@@ -39,7 +45,7 @@ public final class MatMul {
         int rows = Math.toIntExact(w.ne(1));
         return new WeightMatrix() {
             @Override
-            public hy.runtime.tensor.GgmlType type() {
+            public GgmlType type() {
                 return w.type();
             }
 

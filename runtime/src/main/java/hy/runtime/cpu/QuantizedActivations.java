@@ -81,7 +81,7 @@ public final class QuantizedActivations {
 
     /** Quantizes to the form weights of {@code type} need, unless already done since the last {@link #set}. */
     public void prepare(GgmlType type) {
-        prepare(ActivationFormat.forWeights(type, type.name()));
+        prepare(ActivationFormat.forWeights(type, "(any)"));
     }
 
     void prepare(ActivationFormat format) {
