@@ -12,15 +12,16 @@ import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * 4-bit weights repacked for the vector kernel: Q4_0 (value = d·(q − 8) per 32-block) and Q4_K (value = d·sc·q −
- * dmin·m, with 6-bit sc and m per 32-block and f16 d, dmin per 256), which is the same thing as a 32-block with a
- * scale and a minimum.
+ * 4-bit weights repacked for the vector kernel: Q4_0 (value = d·(q − 8) per 32-block), Q4_K (value = d·sc·q −
+ * dmin·m, with 6-bit sc and m per 32-block and f16 d, dmin per 256, which is the same thing as a 32-block with a
+ * scale and a minimum) and IQ4_XS (value = d·(ls − 32)·table[q]). {@link PackedQ6K} reuses the nibble groups.
  *
  * <p>A row is a sequence of chunks of 2L blocks (L = lanes), each a header of the blocks' scales followed by their
  * nibbles, so the row is read strictly front to back (with the scales at the row's end the hardware prefetcher lost
  * the stream and the kernel ran at half speed from DRAM). Q4_0 headers hold 2L f16 scales (4L bytes; a chunk is as big
  * as the file's blocks). Q4_K headers hold 2L u8 scales, 2L u8 mins and the L/4 super-blocks' f16 d and dmin (5L
- * bytes: 3% more than the file, whose 6-bit scales are packed tighter).
+ * bytes: 3% more than the file, whose 6-bit scales are packed tighter). IQ4_XS headers hold 2L int8 scales and the
+ * L/4 f16 d (2.5L bytes, 1.5% more than the file).
  *
  * <p>The nibbles are reordered in groups of {@link #GROUP} weights (L/4 blocks) so that one load of 2L 16-bit lanes
  * yields four vectors of quants by shifting: lane k holds, in its nibble i, weight i·8 + (k mod 8) of block k / 8 of
@@ -46,6 +47,15 @@ final class PackedQ4 {
     /** SUPER[odd]: lane i takes super-block (odd·L + i) / 8 of the chunk (Q4_K's d); +L/4 for dmin. */
     static final VectorShuffle<Float>[] SUPER = superShuffles(0);
     private static final VectorShuffle<Float>[] SUPER_MIN = superShuffles(Simd.LANES / 4);
+    /** The IQ4 non-linear table in the first 16 of 2L 16-bit lanes, for lookups by permute. */
+    private static final ShortVector IQ4_TABLE = iq4Table();
+
+    private static ShortVector iq4Table() {
+        short[] table = new short[WIDE];
+        for (int i = 0; i < 16; i++) table[i] = Iq4Kernel.VALUES[i];
+        return ShortVector.fromArray(S2, table, 0);
+    }
+
     /** NATURAL[p]: the natural index, within a group, of packed position p. */
     static final int[] NATURAL = new int[GROUP];
 
@@ -83,12 +93,20 @@ final class PackedQ4 {
     }
 
     static boolean canPack(GgmlType type, int n) {
-        return (type == GgmlType.Q4_0 || type == GgmlType.Q4_K || type == GgmlType.Q6_K) && n % STEP == 0;
+        return switch (type) {
+            case Q4_0, Q4_K, Q6_K, IQ4_XS -> n % STEP == 0;
+            default -> false;
+        };
     }
 
     /** Header bytes of a chunk. */
     private static int headerBytes(GgmlType type) {
-        return type == GgmlType.Q4_0 ? 4 * Simd.LANES : 5 * Simd.LANES;
+        return switch (type) {
+            case Q4_0 -> 4 * Simd.LANES;                       // 2L f16 scales
+            case Q4_K -> 5 * Simd.LANES;                       // 2L u8 scales, 2L u8 mins, L/4 f16 d and dmin
+            case IQ4_XS -> 2 * Simd.LANES + Simd.LANES / 2;    // 2L int8 scales, L/4 f16 d
+            default -> throw new IllegalArgumentException(type.name());
+        };
     }
 
     /** Bytes of a chunk: header and 2L blocks of nibbles. */
@@ -114,10 +132,10 @@ final class PackedQ4 {
         }
         int sourceBytes = (int) type.rowBytes(n);
         MemorySegment.copy(src, ValueLayout.JAVA_BYTE, srcOff, in, 0, sourceBytes);
-        if (type == GgmlType.Q4_0) {
-            unpackQ4_0(in, q, out, n);
-        } else {
-            unpackQ4_K(in, q, out, n);
+        switch (type) {
+            case Q4_0 -> unpackQ4_0(in, q, out, n);
+            case Q4_K -> unpackQ4_K(in, q, out, n);
+            default -> unpackIQ4_XS(in, q, out, n);
         }
         int header = headerBytes(type);
         int chunk = chunkBytes(type);
@@ -180,6 +198,31 @@ final class PackedQ4 {
         }
     }
 
+    /**
+     * IQ4_XS table indexes in natural order (block b: qs[16b + j] gives weight 32b + j low, 32b + 16 + j high), the
+     * signed 6-bit block scales (ls − 32) and d into headers.
+     */
+    private static void unpackIQ4_XS(byte[] in, byte[] q, byte[] out, int n) {
+        int chunk = chunkBytes(GgmlType.IQ4_XS);
+        for (int s = 0; s < n / 256; s++) {
+            int at = 136 * s;
+            int scalesHigh = (in[at + 2] & 0xFF) | (in[at + 3] & 0xFF) << 8;
+            for (int j = 0; j < 8; j++) {
+                int b = 8 * s + j;
+                for (int l = 0; l < 16; l++) {
+                    q[32 * b + l] = (byte) (in[at + 8 + 16 * j + l] & 0xF);
+                    q[32 * b + 16 + l] = (byte) ((in[at + 8 + 16 * j + l] >> 4) & 0xF);
+                }
+                int low = ((in[at + 4 + j / 2] & 0xFF) >> (4 * (j & 1))) & 0xF;
+                int scale = (low | ((scalesHigh >> (2 * j)) & 3) << 4) - 32;
+                out[(b / (2 * Simd.LANES)) * chunk + b % (2 * Simd.LANES)] = (byte) scale;
+            }
+            int d = (s / (Simd.LANES / 4)) * chunk + 2 * Simd.LANES + 2 * (s % (Simd.LANES / 4));
+            out[d] = in[at];
+            out[d + 1] = in[at + 1];
+        }
+    }
+
     /** dot(packed Q4_0 row at {@code off}, token {@code token} of x); x prepared with {@code preparePacked}. */
     static float dotQ4_0(MemorySegment w, long off, int n, QuantizedActivations x, int token) {
         short[] aq = x.q32Packed();
@@ -216,6 +259,50 @@ final class PackedQ4 {
             }
         }
         return acc0.add(acc1).reduceLanes(VectorOperators.ADD) - 8 * offsets.reduceLanes(VectorOperators.ADD);
+    }
+
+    /**
+     * dot(packed IQ4_XS row at {@code off}, token {@code token} of x); x prepared with {@code preparePacked}. The
+     * nibbles index the non-linear table with one permute per vector; table values reach ±127, so only two products
+     * fit in 16 bits and the pairs of nibbles are converted to float apart.
+     */
+    static float dotIQ4_XS(MemorySegment w, long off, int n, QuantizedActivations x, int token) {
+        short[] aq = x.q32Packed();
+        float[] ad = x.d32();
+        int blocks = n >> 5;
+        int a = token * n;
+        int ab = token * blocks;
+        int chunkBytes = chunkBytes(GgmlType.IQ4_XS);
+        int header = headerBytes(GgmlType.IQ4_XS);
+        FloatVector acc0 = FloatVector.zero(Simd.F);
+        FloatVector acc1 = acc0;
+        for (int b0 = 0; b0 < blocks; b0 += Simd.LANES) {
+            long chunk = off + (long) (b0 / (2 * Simd.LANES)) * chunkBytes;
+            int odd = (b0 / Simd.LANES) & 1;
+            long nibbles = chunk + header + odd * 16L * Simd.LANES;
+            FloatVector d = Simd.halfToFloat(ShortVector.fromMemorySegment(Simd.S, w, chunk + 2L * Simd.LANES, Simd.LE))
+                    .rearrange(SUPER[odd]);
+            FloatVector s = Simd.toFloat(Simd.widen(ByteVector.fromMemorySegment(Simd.B, w, chunk + odd * Simd.LANES,
+                    Simd.LE))).mul(d).mul(FloatVector.fromArray(Simd.F, ad, ab + b0));
+            for (int g = 0; g < 4; g++) {
+                int ai = a + 32 * b0 + g * GROUP;
+                ShortVector v = ShortVector.fromMemorySegment(S2, w, nibbles + g * (GROUP / 2), Simd.LE);
+                ShortVector p01 = v.and((short) 0xF).selectFrom(IQ4_TABLE).mul(ShortVector.fromArray(S2, aq, ai))
+                        .add(v.lanewise(VectorOperators.LSHR, 4).and((short) 0xF).selectFrom(IQ4_TABLE)
+                                .mul(ShortVector.fromArray(S2, aq, ai + WIDE)));
+                ShortVector p23 = v.lanewise(VectorOperators.LSHR, 8).and((short) 0xF).selectFrom(IQ4_TABLE)
+                        .mul(ShortVector.fromArray(S2, aq, ai + 2 * WIDE))
+                        .add(v.lanewise(VectorOperators.LSHR, 12).selectFrom(IQ4_TABLE)
+                                .mul(ShortVector.fromArray(S2, aq, ai + 3 * WIDE)));
+                FloatVector f0 = ((FloatVector) p01.convertShape(VectorOperators.S2F, Simd.F, 0))
+                        .add((FloatVector) p23.convertShape(VectorOperators.S2F, Simd.F, 0));
+                FloatVector f1 = ((FloatVector) p01.convertShape(VectorOperators.S2F, Simd.F, 1))
+                        .add((FloatVector) p23.convertShape(VectorOperators.S2F, Simd.F, 1));
+                acc0 = f0.fma(s.rearrange(SPREAD[2 * g]), acc0);
+                acc1 = f1.fma(s.rearrange(SPREAD[2 * g + 1]), acc1);
+            }
+        }
+        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
     }
 
     /** dot(packed Q4_K row at {@code off}, token {@code token} of x); x prepared with {@code preparePacked}. */
