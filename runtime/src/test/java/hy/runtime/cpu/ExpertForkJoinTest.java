@@ -1,0 +1,53 @@
+package hy.runtime.cpu;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import hy.runtime.cpu.bench.RandomBlocks;
+import hy.runtime.tensor.GgmlType;
+import hy.runtime.tensor.Tensor;
+import java.lang.foreign.Arena;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The pattern the MoE layer uses: one activation quantized once, the selected experts of a stacked tensor, and ONE
+ * fork-join whose tasks are (expert, row block) pairs, each writing its own slice of the output.
+ */
+class ExpertForkJoinTest {
+    @Test
+    void oneForkJoinComputesAllSelectedExperts() {
+        int n = 512;
+        int rows = 96;
+        int experts = 6;
+        int[] selected = {4, 1, 5};
+        int rowsPerTask = 32;
+        try (Arena arena = Arena.ofShared(); CpuPool pool = new CpuPool(3)) {
+            var data = arena.allocate(GgmlType.Q8_0.rowBytes(n) * rows * experts);
+            RandomBlocks.fill(GgmlType.Q8_0, data, (long) rows * experts, n, 71);
+            Tensor stacked = new Tensor("ffn_up_exps", GgmlType.Q8_0, new long[] {n, rows, experts}, data);
+            WeightMatrix[] matrices = new WeightMatrix[experts];
+            for (int e = 0; e < experts; e++) matrices[e] = MatMul.matrix(stacked.slice2d(e));
+
+            QuantizedActivations x = new QuantizedActivations(n, 1);
+            float[] input = KernelCheck.exactActivations(n, 1, 32, 73);
+            x.set(input, 0, n, 1);
+            matrices[0].prepare(x);   // once, before the fork: every expert reads the same quantized input
+
+            float[] out = new float[selected.length * rows];
+            int blocksPerExpert = rows / rowsPerTask;
+            pool.parallelFor(selected.length * blocksPerExpert, (task, worker) -> {
+                int slot = task / blocksPerExpert;
+                int r0 = task % blocksPerExpert * rowsPerTask;
+                matrices[selected[slot]].multiply(x, out, slot * rows, 0, r0, r0 + rowsPerTask);
+            });
+
+            for (int slot = 0; slot < selected.length; slot++) {
+                Tensor expert = stacked.slice2d(selected[slot]);
+                for (int r = 0; r < rows; r++) {
+                    double[] wr = KernelCheck.dequantizedRow(expert, r);
+                    assertEquals(KernelCheck.dot(wr, input, 0), out[slot * rows + r],
+                            KernelCheck.roundingBound(wr, input, 0), "expert " + selected[slot] + " row " + r);
+                }
+            }
+        }
+    }
+}
