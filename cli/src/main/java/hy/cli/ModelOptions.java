@@ -70,6 +70,10 @@ final class ModelOptions {
             description = "smart expert reduction: keep at least KMIN experts, drop others below T × the top probability")
     String ser;
 
+    @Option(names = {"-rtr", "--run-time-repack"},
+            description = "copy CPU weights into the kernels' packed layouts at load (faster CPU matmuls, more load time)")
+    boolean repack;
+
     @Option(names = "--no-mmap", description = "accepted for llama.cpp compatibility (weights are always memory-mapped)")
     boolean noMmap;
 

@@ -27,7 +27,7 @@ final class ModelSetup {
         if (wantsGpu) {
             err.println("hy: no CUDA backend in this build yet; running everything on the CPU");
         }
-        Backend cpu = new CpuBackend();
+        Backend cpu = new CpuBackend(o.effectiveThreads(), o.repack);
         int ub = Math.min(o.ubatch, o.batch);
         LoadedModel m;
         if (synth != null && synth.enabled) {

@@ -36,6 +36,14 @@ public interface Backend extends AutoCloseable {
     void matmul(Weight w, Activations x, Activations out);
 
     /**
+     * Several products of the same input (q, k and v; gate and up): {@code outs[i] = ws[i] · x}. A backend can
+     * quantize or stage {@code x} once and run all of them in one pass.
+     */
+    default void matmulShared(Weight[] ws, Activations x, Activations[] outs) {
+        for (int i = 0; i < ws.length; i++) matmul(ws[i], x, outs[i]);
+    }
+
+    /**
      * In place on each head of width {@code headDim}: rotate-half ("neox") RoPE at position startPos + t with the
      * given base, then RMSNorm over the head with {@code gamma} (Hunyuan normalises q and k after RoPE).
      */

@@ -4,6 +4,7 @@ import hy.runtime.backend.Activations;
 import hy.runtime.backend.Backend;
 import hy.runtime.backend.ExpertSelection;
 import hy.runtime.backend.KvCache;
+import hy.runtime.backend.Weight;
 import hy.runtime.tensor.GgmlType;
 
 /**
@@ -94,9 +95,7 @@ public final class HunyuanModel {
         for (int l = 0; l < cfg.layers(); l++) {
             LayerWeights lw = w.layers().get(l);
             backend.rmsNorm(x, lw.attnNorm(), eps, norm);
-            backend.matmul(lw.wq(), norm, q);
-            backend.matmul(lw.wk(), norm, k);
-            backend.matmul(lw.wv(), norm, v);
+            backend.matmulShared(new Weight[] {lw.wq(), lw.wk(), lw.wv()}, norm, new Activations[] {q, k, v});
             backend.ropeThenNorm(q, cfg.headDim(), startPos, cfg.ropeBase(), lw.qNorm(), eps);
             backend.ropeThenNorm(k, cfg.headDim(), startPos, cfg.ropeBase(), lw.kNorm(), eps);
             backend.attention(q, k, v, cache, l, startPos, cfg.headDim(), attn);

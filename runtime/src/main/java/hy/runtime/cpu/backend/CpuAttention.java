@@ -8,7 +8,7 @@ package hy.runtime.cpu.backend;
 final class CpuAttention {
     private CpuAttention() {}
 
-    static void run(CpuActivations q, CpuActivations k, CpuActivations v, CpuKvCache cache, int layer, int startPos,
+    static void run(hy.runtime.cpu.CpuPool pool, CpuActivations q, CpuActivations k, CpuActivations v, CpuKvCache cache, int layer, int startPos,
             int headDim, CpuActivations out) {
         int n = q.tokens;
         for (int t = 0; t < n; t++) cache.store(layer, startPos + t, k.data, k.at(t), v.data, v.at(t));
@@ -16,7 +16,7 @@ final class CpuAttention {
         int kvHeads = k.width / headDim;
         int group = heads / kvHeads;
         float scale = (float) (1.0 / Math.sqrt(headDim));
-        Parallel.forEach(n * kvHeads, task -> {
+        pool.parallelFor(n * kvHeads, (task, worker) -> {
             int t = task / kvHeads, kvh = task % kvHeads;
             int positions = startPos + t + 1;
             float[] scores = new float[group * positions];

@@ -6,12 +6,51 @@ import hy.runtime.backend.ExpertSelection;
 import hy.runtime.backend.KvCache;
 import hy.runtime.backend.MoeWeights;
 import hy.runtime.backend.Weight;
+import hy.runtime.cpu.CpuPool;
+import hy.runtime.cpu.DequantizingMatrix;
+import hy.runtime.cpu.MatMul;
+import hy.runtime.cpu.PackedWeights;
+import hy.runtime.cpu.QuantizedActivations;
+import hy.runtime.cpu.WeightMatrix;
 import hy.runtime.quant.QuantCodecs;
 import hy.runtime.tensor.GgmlType;
 import hy.runtime.tensor.Tensor;
+import java.lang.foreign.Arena;
+import java.util.HashMap;
+import java.util.Map;
 
-/** Every op on the CPU, weights used in place from the memory-mapped file. */
+/**
+ * Every op on the CPU: weights used in place from the memory-mapped file (or, with {@code repack}, copied once into
+ * the kernels' packed layout, like llama.cpp's -rtr), Vector API kernels on one {@link CpuPool}, each activation
+ * quantized once per op however many matrices read it.
+ */
 public final class CpuBackend implements Backend {
+    private final CpuPool pool;
+    private final boolean ownsPool;
+    private final boolean repack;
+    private final Arena packed = Arena.ofShared();
+    /** Quantized-activation scratch per input width; ops run one at a time (HunyuanModel.forward is synchronized). */
+    private final Map<Integer, QuantizedActivations> scratch = new HashMap<>();
+
+    /** A backend on a new pool of {@code threads} threads; {@code repack} copies weights into packed layouts. */
+    public CpuBackend(int threads, boolean repack) {
+        this(new CpuPool(threads), true, repack);
+    }
+
+    /** A backend on all cores, weights used in place. */
+    public CpuBackend() {
+        this(Runtime.getRuntime().availableProcessors(), false);
+    }
+
+    private CpuBackend(CpuPool pool, boolean ownsPool, boolean repack) {
+        this.pool = pool;
+        this.ownsPool = ownsPool;
+        this.repack = repack;
+    }
+
+    public CpuPool pool() {
+        return pool;
+    }
 
     @Override
     public String name() {
@@ -20,8 +59,23 @@ public final class CpuBackend implements Backend {
 
     @Override
     public Weight weight(Tensor t) {
-        QuantCodecs.of(t.type(), t.name()); // fails early, naming the tensor, for types we cannot compute with
-        return new CpuWeight(t);
+        QuantCodecs.of(t.type(), t.name()); // fails early, naming the tensor, for types we cannot read at all
+        if (t.dims() < 2 || t.ne(1) == 1) return new CpuWeight(t, null, null);
+        if (t.dims() == 2) return new CpuWeight(t, matrix(t), null);
+        int experts = Math.toIntExact(t.ne(2));
+        WeightMatrix[] per = new WeightMatrix[experts];
+        if (repack && PackedWeights.canPack(t.type(), t.rowLength())) {
+            PackedWeights all = PackedWeights.pack(t, packed, pool);
+            for (int e = 0; e < experts; e++) per[e] = all.expert(e);
+        } else {
+            for (int e = 0; e < experts; e++) per[e] = matrix(t.slice2d(e));
+        }
+        return new CpuWeight(t, null, per);
+    }
+
+    private WeightMatrix matrix(Tensor t) {
+        if (repack && PackedWeights.canPack(t.type(), t.rowLength())) return PackedWeights.pack(t, packed, pool);
+        return MatMul.supports(t.type()) ? MatMul.matrix(t) : new DequantizingMatrix(t);
     }
 
     @Override
@@ -51,14 +105,42 @@ public final class CpuBackend implements Backend {
         for (int t = 0; t < a.tokens; t++) CpuOps.rmsNorm(a.data, a.at(t), g, eps, o.data, o.at(t), a.width);
     }
 
+    /** A new batch of products on this backend's pool. */
+    ProductBatch batch() {
+        return new ProductBatch(pool);
+    }
+
+    /** The activation scratch for inputs of {@code width}, holding {@code x}'s rows. */
+    QuantizedActivations quantized(CpuActivations x) {
+        QuantizedActivations q = scratch.get(x.width);
+        if (q == null || q.maxTokens() < x.tokens) {
+            q = new QuantizedActivations(x.width, Math.max(x.tokens, q == null ? 1 : q.maxTokens()));
+            scratch.put(x.width, q);
+        }
+        q.set(x.data, x.at(0), x.width, x.tokens);
+        return q;
+    }
+
     @Override
     public void matmul(Weight w, Activations x, Activations out) {
-        CpuActivations a = CpuActivations.of(x), o = CpuActivations.of(out);
-        Tensor t = w.tensor();
-        if (t.rowLength() != a.width || t.ne(1) != o.width || a.tokens != o.tokens) {
-            throw new IllegalArgumentException("matmul shape mismatch: " + t + " with x " + a.tokens + "×" + a.width + " → " + o.tokens + "×" + o.width);
+        matmulShared(new Weight[] {w}, x, new Activations[] {out});
+    }
+
+    @Override
+    public void matmulShared(Weight[] ws, Activations x, Activations[] outs) {
+        CpuActivations a = CpuActivations.of(x);
+        QuantizedActivations q = quantized(a);
+        ProductBatch batch = new ProductBatch(pool);
+        for (int i = 0; i < ws.length; i++) {
+            WeightMatrix m = CpuWeight.of(ws[i]).matrix();
+            CpuActivations o = CpuActivations.of(outs[i]);
+            if (m.rowLength() != a.width || m.rows() != o.width || o.tokens != a.tokens) {
+                throw new IllegalArgumentException("matmul shape mismatch: " + ws[i].tensor() + " with x " + a.tokens + "×"
+                        + a.width + " → " + o.tokens + "×" + o.width);
+            }
+            batch.add(m, q, o.data, o.at(0), o.width, ws[i].tensor().rowBytes());
         }
-        ReferenceMatmul.matmul(t, a.data, a.at(0), a.tokens, o.data, o.at(0), o.width);
+        batch.run();
     }
 
     @Override
@@ -79,13 +161,13 @@ public final class CpuBackend implements Backend {
     @Override
     public void attention(Activations q, Activations k, Activations v, KvCache cache, int layer, int startPos, int headDim,
             Activations out) {
-        CpuAttention.run(CpuActivations.of(q), CpuActivations.of(k), CpuActivations.of(v), (CpuKvCache) cache, layer,
+        CpuAttention.run(pool, CpuActivations.of(q), CpuActivations.of(k), CpuActivations.of(v), (CpuKvCache) cache, layer,
                 startPos, headDim, CpuActivations.of(out));
     }
 
     @Override
     public void moe(Activations x, MoeWeights w, ExpertSelection selection, Activations acc) {
-        CpuMoe.run(CpuActivations.of(x), w, selection, CpuActivations.of(acc));
+        CpuMoe.run(this, CpuActivations.of(x), w, selection, CpuActivations.of(acc));
     }
 
     @Override
@@ -99,5 +181,11 @@ public final class CpuBackend implements Backend {
     public void read(Activations a, int row, float[] dst) {
         CpuActivations c = CpuActivations.of(a);
         System.arraycopy(c.data, c.at(row), dst, 0, c.width);
+    }
+
+    @Override
+    public void close() {
+        if (ownsPool) pool.close();
+        packed.close();
     }
 }

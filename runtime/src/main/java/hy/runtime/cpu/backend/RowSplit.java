@@ -1,0 +1,20 @@
+package hy.runtime.cpu.backend;
+
+/**
+ * How a matrix product is cut into pool tasks: blocks of rows large enough that a task costs tens of microseconds,
+ * small enough that every thread gets several (uneven tasks then balance through the pool's shared counter).
+ */
+final class RowSplit {
+    private RowSplit() {}
+
+    /** Rows per task for a matrix of {@code rows} rows of {@code rowBytes} each on {@code threads} threads. */
+    static int rowsPerTask(int rows, long rowBytes, int threads) {
+        int byTime = (int) Math.max(4, (64L << 10) / Math.max(1, rowBytes)); // ≥ ~64 KiB of weights per task
+        int byBalance = Math.max(1, rows / (threads * 4));
+        return Math.max(1, Math.min(byTime, byBalance));
+    }
+
+    static int tasks(int rows, int perTask) {
+        return (rows + perTask - 1) / perTask;
+    }
+}
