@@ -71,7 +71,7 @@ final class PackedQ4 {
         for (int p = 0; p < GROUP; p++) NATURAL[p] = naturalIndex(p);
     }
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     private static VectorShuffle<Float>[] spreads() {
         VectorShuffle<Float>[] s = new VectorShuffle[8];
         for (int g = 0; g < 4; g++) {
@@ -83,7 +83,7 @@ final class PackedQ4 {
         return s;
     }
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     private static VectorShuffle<Float>[] superShuffles(int first) {
         VectorShuffle<Float>[] s = new VectorShuffle[2];
         for (int odd = 0; odd < 2; odd++) {
