@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
@@ -45,6 +46,19 @@ final class PackedQ4 {
     static final VectorSpecies<Short> S2 = ShortVector.SPECIES_512.withShape(VectorShape.forBitSize(WIDE * 16));
     /** SPREAD[2g + part]: lane j takes the scale of block g·L/4 + part·L/8 + j/8 of the step. */
     static final VectorShuffle<Float>[] SPREAD = spreads();
+    /** SPREAD4[g]: lane i (a pair of 16-bit lanes) takes the scale of block g·L/4 + i/4 of the step. */
+    static final VectorShuffle<Float>[] SPREAD4 = spreads4();
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static VectorShuffle<Float>[] spreads4() {
+        VectorShuffle<Float>[] s = new VectorShuffle[4];
+        for (int g = 0; g < 4; g++) {
+            int first = g * (Simd.LANES / 4);
+            s[g] = VectorShuffle.fromOp(Simd.F, i -> first + i / 4);
+        }
+        return s;
+    }
+
     /** SUPER[odd]: lane i takes super-block (odd·L + i) / 8 of the chunk (Q4_K's d); +L/4 for dmin. */
     static final VectorShuffle<Float>[] SUPER = superShuffles(0);
     private static final VectorShuffle<Float>[] SUPER_MIN = superShuffles(Simd.LANES / 4);
@@ -264,7 +278,6 @@ final class PackedQ4 {
         int ab = token * blocks;
         int chunkBytes = chunkBytes(GgmlType.Q4_0);
         FloatVector acc0 = FloatVector.zero(Simd.F);
-        FloatVector acc1 = acc0;
         FloatVector offsets = acc0;
         for (int b0 = 0; b0 < blocks; b0 += Simd.LANES) {
             // A step covers L blocks: half a chunk. Its scales and nibbles sit at fixed places in the chunk.
@@ -283,13 +296,16 @@ final class PackedQ4 {
                         .add(v.lanewise(VectorOperators.LSHR, 4).and((short) 0xF).mul(ShortVector.fromArray(S2, aq, ai + WIDE)))
                         .add(v.lanewise(VectorOperators.LSHR, 8).and((short) 0xF).mul(ShortVector.fromArray(S2, aq, ai + 2 * WIDE)))
                         .add(v.lanewise(VectorOperators.LSHR, 12).mul(ShortVector.fromArray(S2, aq, ai + 3 * WIDE)));
-                FloatVector f0 = (FloatVector) p.convertShape(VectorOperators.S2F, Simd.F, 0);
-                FloatVector f1 = (FloatVector) p.convertShape(VectorOperators.S2F, Simd.F, 1);
-                acc0 = f0.fma(s.rearrange(SPREAD[2 * g]), acc0);
-                acc1 = f1.fma(s.rearrange(SPREAD[2 * g + 1]), acc1);
+                // Neighbouring 16-bit lanes hold the same block: add them into 32-bit lanes and convert once (20%
+                // faster than converting both halves of the 16-bit lanes). The other packed kernels keep the two
+                // conversions: with the pair sum their graphs outgrew C2's inlining cutoff and the vectors were boxed.
+                IntVector pairs = p.reinterpretAsInts();
+                IntVector sums = pairs.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                        .add(pairs.lanewise(VectorOperators.ASHR, 16));
+                acc0 = Simd.toFloat(sums).fma(s.rearrange(SPREAD4[g]), acc0);
             }
         }
-        return acc0.add(acc1).reduceLanes(VectorOperators.ADD) - 8 * offsets.reduceLanes(VectorOperators.ADD);
+        return acc0.reduceLanes(VectorOperators.ADD) - 8 * offsets.reduceLanes(VectorOperators.ADD);
     }
 
     /**
