@@ -30,7 +30,8 @@ import jdk.incubator.vector.VectorSpecies;
  * the group. All four nibbles of a lane belong to the same block, so the four products are summed in 16 bits
  * (4·15·127 fits) and converted to float once per four blocks (L = 16). The activations are reordered the same way
  * once per token ({@link QuantizedActivations#preparePacked}); they use 32-blocks (Q8_0) for both types. Scales are
- * converted L at a time and spread over their lanes with one permute per half group; the offset (Q4_0's 8, Q4_K's
+ * converted L at a time and spread over their lanes with one permute per half group (per group for Q4_0, which adds
+ * neighbouring 16-bit lanes into 32-bit lanes first; see {@link #dotQ4_0}); the offset (Q4_0's 8, Q4_K's
  * minimum) goes through the activation block sums, L blocks per vector op. That is one wide load and ~25 vector ops
  * per four blocks, against four narrow loads and ~60 ops in the file's layout.
  */
