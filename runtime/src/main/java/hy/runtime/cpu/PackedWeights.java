@@ -9,7 +9,7 @@ import java.util.Objects;
 /**
  * A weight matrix copied once, at load time, into a layout made for the vector kernels (like llama.cpp's run-time
  * repacking): the same number of bytes as the file's blocks, but reordered so that one wide load feeds several blocks.
- * Q4_0, Q4_K, Q6_K and IQ4_XS are packed so far ({@link #canPack}); use {@link MatMul#matrix} for the rest. The copy lives in
+ * Q4_0, Q4_K, Q5_K, Q6_K and IQ4_XS are packed so far ({@link #canPack}); use {@link MatMul#matrix} for the rest. The copy lives in
  * {@code arena}, so the mapped file's pages are not read again and can be dropped by the OS.
  */
 public final class PackedWeights implements WeightMatrix {
@@ -41,7 +41,7 @@ public final class PackedWeights implements WeightMatrix {
      */
     public static PackedWeights pack(Tensor w, Arena arena, CpuPool pool) {
         if (!canPack(w.type(), w.ne(0))) {
-            throw new IllegalArgumentException("cannot repack " + w + " for the CPU kernels (only Q4_0, Q4_K, Q6_K and IQ4_XS with rows"
+            throw new IllegalArgumentException("cannot repack " + w + " for the CPU kernels (only Q4_0, Q4_K, Q5_K, Q6_K and IQ4_XS with rows"
                     + " a multiple of " + PackedQ4.STEP + ", vector kernels enabled); use it unpacked");
         }
         int n = w.rowLength();
@@ -109,6 +109,7 @@ public final class PackedWeights implements WeightMatrix {
         RowKernel kernel = switch (type) {
             case Q4_0 -> PACKED_Q4_0;
             case Q4_K -> PACKED_Q4_K;
+            case Q5_K -> PACKED_Q5_K;
             case IQ4_XS -> PACKED_IQ4_XS;
             default -> PACKED_Q6_K;
         };
@@ -126,6 +127,13 @@ public final class PackedWeights implements WeightMatrix {
         @Override
         public float dot(MemorySegment w, long offset, int n, QuantizedActivations x, int token) {
             return PackedQ4.dotQ4_K(w, offset, n, x, token);
+        }
+    };
+
+    private static final RowKernel PACKED_Q5_K = new PackedKernel() {
+        @Override
+        public float dot(MemorySegment w, long offset, int n, QuantizedActivations x, int token) {
+            return PackedQ4.dotQ5_K(w, offset, n, x, token);
         }
     };
 

@@ -35,7 +35,7 @@ final class Q6KKernel implements RowKernel {
     /** SPREAD[j]: lane i takes scale j + i / 8 of the loaded scale vector (pairs of 16-bit lanes: 8 per group). */
     private static final VectorShuffle<Float>[] SPREAD = spreads();
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     private static VectorShuffle<Float>[] spreads() {
         VectorShuffle<Float>[] s = new VectorShuffle[Simd.LANES];
         for (int j = 0; j < Simd.LANES; j++) {

@@ -13,8 +13,9 @@ import java.util.Arrays;
  * kept for the weight types with offsets or minimums. Values are stored widened to 16 bits because the kernels
  * multiply in 16-bit lanes.
  *
- * <p>Not thread-safe while being set or prepared; once {@link #prepare} has returned, any number of threads may read
- * it in kernels.
+ * <p>Not thread-safe while being set or prepared; once prepared (on one thread, before the fork), any number of threads
+ * may read it in kernels. Repacked weights ({@link PackedWeights}) read a 32-block form reordered to their layout,
+ * which {@link WeightMatrix#prepare} makes.
  */
 public final class QuantizedActivations {
     private final int length;
@@ -66,7 +67,8 @@ public final class QuantizedActivations {
 
     /**
      * Takes {@code tokens} vectors: token t is {@code x[offset + t * stride ..][0, length)}. Previously prepared
-     * quantized forms become stale; call {@link #prepare} before using the object with quantized weights.
+     * quantized forms become stale; call {@link WeightMatrix#prepare} (or {@link #prepare}) for every kind of matrix
+     * it will be multiplied with, before handing it to other threads.
      */
     public void set(float[] x, int offset, int stride, int tokens) {
         if (tokens < 1 || tokens > maxTokens) {

@@ -28,7 +28,7 @@ class AllocationTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = GgmlType.class, names = {"Q4_0", "Q4_K", "Q6_K", "IQ4_XS"})
+    @EnumSource(value = GgmlType.class, names = {"Q4_0", "Q4_K", "Q5_K", "Q6_K", "IQ4_XS"})
     void compiledPackedKernelsDoNotAllocate(GgmlType type) {
         Assumptions.assumeTrue(PackedWeights.canPack(type, 1024), "vector kernels off");
         check(type, true);

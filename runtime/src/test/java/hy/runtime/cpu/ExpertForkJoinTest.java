@@ -6,26 +6,30 @@ import hy.runtime.cpu.bench.RandomBlocks;
 import hy.runtime.tensor.GgmlType;
 import hy.runtime.tensor.Tensor;
 import java.lang.foreign.Arena;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The pattern the MoE layer uses: one activation quantized once, the selected experts of a stacked tensor, and ONE
  * fork-join whose tasks are (expert, row block) pairs, each writing its own slice of the output.
  */
 class ExpertForkJoinTest {
-    @Test
-    void oneForkJoinComputesAllSelectedExperts() {
-        int n = 512;
+    @ParameterizedTest
+    @ValueSource(strings = {"Q8_0", "Q4_K"})
+    void oneForkJoinComputesAllSelectedExperts(String typeName) {
+        GgmlType type = GgmlType.valueOf(typeName);
+        int n = 1024;
         int rows = 96;
         int experts = 6;
         int[] selected = {4, 1, 5};
         int rowsPerTask = 32;
         try (Arena arena = Arena.ofShared(); CpuPool pool = new CpuPool(3)) {
-            var data = arena.allocate(GgmlType.Q8_0.rowBytes(n) * rows * experts);
-            RandomBlocks.fill(GgmlType.Q8_0, data, (long) rows * experts, n, 71);
-            Tensor stacked = new Tensor("ffn_up_exps", GgmlType.Q8_0, new long[] {n, rows, experts}, data);
-            WeightMatrix[] matrices = new WeightMatrix[experts];
-            for (int e = 0; e < experts; e++) matrices[e] = MatMul.matrix(stacked.slice2d(e));
+            var data = arena.allocate(type.rowBytes(n) * rows * experts);
+            RandomBlocks.fill(type, data, (long) rows * experts, n, 71);
+            Tensor stacked = new Tensor("ffn_up_exps", type, new long[] {n, rows, experts}, data);
+            // Q4_K gets repacked (where the vector kernels are on), Q8_0 stays in place.
+            WeightMatrix[] matrices = CpuWeights.experts(stacked, true, arena, pool);
+            assertEquals(experts, matrices.length);
 
             QuantizedActivations x = new QuantizedActivations(n, 1);
             float[] input = KernelCheck.exactActivations(n, 1, 32, 73);

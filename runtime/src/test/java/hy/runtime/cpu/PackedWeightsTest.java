@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 class PackedWeightsTest {
     @ParameterizedTest
-    @EnumSource(value = GgmlType.class, names = {"Q4_0", "Q4_K", "Q6_K", "IQ4_XS"})
+    @EnumSource(value = GgmlType.class, names = {"Q4_0", "Q4_K", "Q5_K", "Q6_K", "IQ4_XS"})
     void packedMatchesTheDequantizedProductAndTheUnpackedKernel(GgmlType type) {
         int n = 2048;
         int rows = 23;

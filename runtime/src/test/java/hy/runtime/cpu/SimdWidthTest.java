@@ -34,7 +34,7 @@ class SimdWidthTest {
         assertTrue(output.contains("checked 13 types"), output);
         if (!width.equals("off")) {
             assertTrue(output.contains((Integer.parseInt(width) / 32) + " lanes"), output);
-            assertTrue(output.contains(", 4 packed,"), "Q4_0, Q4_K, Q6_K and IQ4_XS packed kernels must be checked: " + output);
+            assertTrue(output.contains(", 5 packed,"), "Q4_0, Q4_K, Q5_K, Q6_K and IQ4_XS packed kernels must be checked: " + output);
         }
     }
 

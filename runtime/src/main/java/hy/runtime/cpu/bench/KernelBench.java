@@ -25,7 +25,10 @@ import jdk.incubator.vector.VectorOperators;
  * can reach. Prints a markdown table.
  *
  * <p>Each type gets its own weight set of {@code megabytes} (make it several times the last-level cache so the
- * numbers are DRAM numbers), rows of 4096 weights (the Hunyuan hidden size), split into tasks of 64 rows.
+ * numbers are DRAM numbers; a few MB gives the kernels' compute speed instead), rows of 4096 weights (the Hunyuan
+ * hidden size), split into tasks of 64 rows. Types that {@link PackedWeights} can repack get a second row, "packed".
+ * Kernel and read passes alternate and the best of each counts, so that both see the same load from other
+ * processes.
  */
 public final class KernelBench {
     /** The weight types with CPU kernels, in the order the table lists them. */
@@ -42,9 +45,11 @@ public final class KernelBench {
      * measurement for at least {@code seconds}, at 1 thread and at {@code threads} threads.
      */
     public static void run(PrintWriter out, int threads, int megabytes, List<GgmlType> types, double seconds) {
-        out.printf(Locale.ROOT, "CPU: %d available processors, Java %s, preferred vector %d-bit; kernels: %s%n",
+        out.printf(Locale.ROOT, "CPU: %d available processors, Java %s, preferred vector %d-bit; kernels: %s; vector"
+                        + " bounds checks %s%n",
                 Runtime.getRuntime().availableProcessors(), Runtime.version(),
-                FloatVector.SPECIES_PREFERRED.vectorBitSize(), MatMul.describeKernels());
+                FloatVector.SPECIES_PREFERRED.vectorBitSize(), MatMul.describeKernels(),
+                "0".equals(System.getProperty("jdk.incubator.vector.VECTOR_ACCESS_OOB_CHECK")) ? "off" : "on");
         out.printf(Locale.ROOT, "matvec over %d MB of weights per type, rows of %d; GB/s = weight bytes streamed per second%n%n",
                 megabytes, ROW_LENGTH);
         out.printf(Locale.ROOT, "| type | 1 thread GB/s | read 1t GB/s | %% of read | %d threads GB/s | read %dt GB/s | %% of read |%n",

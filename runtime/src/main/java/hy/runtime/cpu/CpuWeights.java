@@ -1,0 +1,36 @@
+package hy.runtime.cpu;
+
+import hy.runtime.tensor.Tensor;
+import java.lang.foreign.Arena;
+
+/**
+ * Turns model tensors into {@link WeightMatrix} objects for the CPU, repacked when asked and possible (like
+ * llama.cpp's {@code -rtr}), else used in place from the mapped file.
+ */
+public final class CpuWeights {
+    private CpuWeights() {}
+
+    /**
+     * One 2-D weight: packed into {@code arena} when {@code repack} is set and {@link PackedWeights#canPack} allows,
+     * else computed in place.
+     */
+    public static WeightMatrix matrix(Tensor w, boolean repack, Arena arena, CpuPool pool) {
+        return repack && PackedWeights.canPack(w.type(), w.ne(0)) ? PackedWeights.pack(w, arena, pool) : MatMul.matrix(w);
+    }
+
+    /**
+     * The matrices of a stacked expert tensor {in, out, experts}, index = expert. Packed ones share one allocation
+     * (views of it); in-place ones are views of the tensor's memory.
+     */
+    public static WeightMatrix[] experts(Tensor stacked, boolean repack, Arena arena, CpuPool pool) {
+        int count = Math.toIntExact(stacked.ne(2));
+        WeightMatrix[] matrices = new WeightMatrix[count];
+        if (repack && PackedWeights.canPack(stacked.type(), stacked.ne(0))) {
+            PackedWeights all = PackedWeights.pack(stacked, arena, pool);
+            for (int e = 0; e < count; e++) matrices[e] = all.expert(e);
+        } else {
+            for (int e = 0; e < count; e++) matrices[e] = MatMul.matrix(stacked.slice2d(e));
+        }
+        return matrices;
+    }
+}
