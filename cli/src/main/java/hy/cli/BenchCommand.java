@@ -1,5 +1,6 @@
 package hy.cli;
 
+import hy.runtime.cpu.bench.KernelBench;
 import hy.runtime.engine.Bench;
 import hy.runtime.engine.LoadedModel;
 import hy.runtime.engine.Session;
@@ -37,6 +38,15 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "md|csv", description = "output format (default: ${DEFAULT-VALUE})")
     String output = "md";
 
+    @Option(names = "--kernels", description = "benchmark the CPU matvec kernels instead of a model (GB/s per type against a read loop)")
+    boolean kernels;
+
+    @Option(names = "--kernel-mb", paramLabel = "MB", description = "with --kernels: MB of weights per type (default: ${DEFAULT-VALUE})")
+    int kernelMegabytes = 256;
+
+    @Option(names = "--kernel-types", paramLabel = "TYPE", split = ",", description = "with --kernels: types to measure (default: all with kernels)")
+    List<String> kernelTypes;
+
     @Mixin
     ModelOptions modelOptions;
 
@@ -46,6 +56,16 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
+        if (kernels) {
+            if (kernelMegabytes < 1) throw new IllegalArgumentException("--kernel-mb must be at least 1");
+            List<GgmlType> types = kernelTypes == null ? KernelBench.TYPES : kernelTypes.stream().map(n -> {
+                GgmlType t = GgmlType.byName(n);
+                if (t == null || !KernelBench.TYPES.contains(t)) throw new IllegalArgumentException("--kernel-types: no kernel for '" + n + "'");
+                return t;
+            }).toList();
+            KernelBench.run(out, modelOptions.effectiveThreads(), kernelMegabytes, types, 1.0);
+            return 0;
+        }
         if (reps < 1) throw new IllegalArgumentException("-r must be at least 1");
         if (!output.equals("md") && !output.equals("csv")) throw new IllegalArgumentException("-o must be md or csv");
         for (int n : prompts) if (n < 0) throw new IllegalArgumentException("-p sizes must be >= 0");

@@ -5,7 +5,8 @@ import java.lang.foreign.Arena;
 
 /**
  * Turns model tensors into {@link WeightMatrix} objects for the CPU, repacked when asked and possible (like
- * llama.cpp's {@code -rtr}), else used in place from the mapped file.
+ * llama.cpp's {@code -rtr}), else used in place from the mapped file (types without a vector kernel through the
+ * dequantizing fallback).
  */
 public final class CpuWeights {
     private CpuWeights() {}
@@ -15,7 +16,12 @@ public final class CpuWeights {
      * else computed in place.
      */
     public static WeightMatrix matrix(Tensor w, boolean repack, Arena arena, CpuPool pool) {
-        return repack && PackedWeights.canPack(w.type(), w.ne(0)) ? PackedWeights.pack(w, arena, pool) : MatMul.matrix(w);
+        return repack && PackedWeights.canPack(w.type(), w.ne(0)) ? PackedWeights.pack(w, arena, pool) : inPlace(w);
+    }
+
+    /** A 2-D weight computed in place: a vector kernel, or the dequantizing fallback for types without one. */
+    static WeightMatrix inPlace(Tensor w) {
+        return MatMul.supports(w.type()) ? MatMul.matrix(w) : new DequantizingMatrix(w);
     }
 
     /**
@@ -29,7 +35,7 @@ public final class CpuWeights {
             PackedWeights all = PackedWeights.pack(stacked, arena, pool);
             for (int e = 0; e < count; e++) matrices[e] = all.expert(e);
         } else {
-            for (int e = 0; e < count; e++) matrices[e] = MatMul.matrix(stacked.slice2d(e));
+            for (int e = 0; e < count; e++) matrices[e] = inPlace(stacked.slice2d(e));
         }
         return matrices;
     }

@@ -7,9 +7,7 @@ import hy.runtime.backend.KvCache;
 import hy.runtime.backend.MoeWeights;
 import hy.runtime.backend.Weight;
 import hy.runtime.cpu.CpuPool;
-import hy.runtime.cpu.DequantizingMatrix;
-import hy.runtime.cpu.MatMul;
-import hy.runtime.cpu.PackedWeights;
+import hy.runtime.cpu.CpuWeights;
 import hy.runtime.cpu.QuantizedActivations;
 import hy.runtime.cpu.WeightMatrix;
 import hy.runtime.quant.QuantCodecs;
@@ -61,21 +59,14 @@ public final class CpuBackend implements Backend {
     public Weight weight(Tensor t) {
         QuantCodecs.of(t.type(), t.name()); // fails early, naming the tensor, for types we cannot read at all
         if (t.dims() < 2 || t.ne(1) == 1) return new CpuWeight(t, null, null);
-        if (t.dims() == 2) return new CpuWeight(t, matrix(t), null);
-        int experts = Math.toIntExact(t.ne(2));
-        WeightMatrix[] per = new WeightMatrix[experts];
-        if (repack && PackedWeights.canPack(t.type(), t.rowLength())) {
-            PackedWeights all = PackedWeights.pack(t, packed, pool);
-            for (int e = 0; e < experts; e++) per[e] = all.expert(e);
-        } else {
-            for (int e = 0; e < experts; e++) per[e] = matrix(t.slice2d(e));
+        CpuWeight w = t.dims() == 2 ? new CpuWeight(t, CpuWeights.matrix(t, repack, packed, pool), null)
+                : new CpuWeight(t, null, CpuWeights.experts(t, repack, packed, pool));
+        if (repack && t.data().isMapped()) {
+            // The packed copy is what the kernels read now: let the OS drop the file pages packing just pulled in,
+            // so resident memory holds one copy of the weights, not two.
+            t.data().unload();
         }
-        return new CpuWeight(t, null, per);
-    }
-
-    private WeightMatrix matrix(Tensor t) {
-        if (repack && PackedWeights.canPack(t.type(), t.rowLength())) return PackedWeights.pack(t, packed, pool);
-        return MatMul.supports(t.type()) ? MatMul.matrix(t) : new DequantizingMatrix(t);
+        return w;
     }
 
     @Override
