@@ -8,4 +8,9 @@ final class GpuMemory {
     static long free() {
         return 0;
     }
+
+    /** Why no GPU is used, for the one line a run prints when placement flags ask for one. */
+    static String reason() {
+        return "the CUDA backend is not wired into this build yet";
+    }
 }

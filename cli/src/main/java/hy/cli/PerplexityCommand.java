@@ -50,7 +50,7 @@ final class PerplexityCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         if (klDivergence && klBase == null) throw new IllegalArgumentException("--kl-divergence needs --kl-divergence-base FILE");
         if (!klDivergence && file == null) throw new IllegalArgumentException("give the text to score with -f FILE");
-        try (LoadedModel m = ModelSetup.load(modelOptions, err)) {
+        try (LoadedModel m = ModelSetup.load(modelOptions, null, err, 512)) {
             if (klDivergence) return klDivergence(m, out, err);
             int nCtx = ModelSetup.contextLength(modelOptions, m, 512);
             Tokenizer tok = m.requireTokenizer();

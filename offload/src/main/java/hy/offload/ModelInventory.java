@@ -44,6 +44,13 @@ public record ModelInventory(HunyuanConfig config, List<Entry> tensors, String d
         return new ModelInventory(HunyuanConfig.fromGguf(f), entries, f.label());
     }
 
+    /** Tensors already in memory (a mapped file's views, a synthetic model built in memory). */
+    public static ModelInventory of(HunyuanConfig c, List<hy.runtime.tensor.Tensor> tensors, String description) {
+        List<Entry> entries = new ArrayList<>();
+        for (hy.runtime.tensor.Tensor t : tensors) entries.add(Entry.of(t.name(), t.type(), t.byteSize()));
+        return new ModelInventory(c, entries, description);
+    }
+
     /** The tensors a synthetic model of this shape and type plan would have. */
     public static ModelInventory of(HunyuanConfig c, TensorPlan plan, String description) {
         List<Entry> entries = new ArrayList<>();

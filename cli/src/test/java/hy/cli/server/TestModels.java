@@ -20,7 +20,7 @@ public final class TestModels {
     public static synchronized LoadedModel embedded(int microBatch) {
         return MODELS.computeIfAbsent(microBatch, ub -> {
             Backend cpu = new CpuBackend();
-            LoadedModel m = LoadedModel.embedded(name -> cpu, cpu, ub);
+            LoadedModel m = LoadedModel.embedded(cpu, ub);
             Runtime.getRuntime().addShutdownHook(new Thread(m::close));
             return m;
         });

@@ -20,6 +20,9 @@ public interface Backend extends AutoCloseable {
     /** Prepares a weight tensor for this backend (called once per tensor at load). */
     Weight weight(Tensor t);
 
+    /** Whether {@code w} was prepared by this backend (the hybrid executor routes each op to its weights' owner). */
+    boolean owns(Weight w);
+
     /** A scratch matrix of {@code tokens × width} floats. Contents are undefined until written. */
     Activations activations(int tokens, int width);
 
@@ -56,6 +59,15 @@ public interface Backend extends AutoCloseable {
     void attention(Activations q, Activations k, Activations v, KvCache cache, int layer, int startPos, int headDim,
             Activations out);
 
+    /** A dense SwiGLU FFN (the shared expert): acc += Wdown · (silu(Wgate x) ⊙ Wup x). */
+    void ffn(Activations x, Weight gate, Weight up, Weight down, Activations acc);
+
+    /**
+     * The routed experts for a routing decided on the host: acc[t] += Σ_slots weight · FFN_id(x[t]), each expert's
+     * matrices the {@code id}-th of the stacked tensors.
+     */
+    void routedExperts(Activations x, ExpertRouting routing, Weight gateExps, Weight upExps, Weight downExps, Activations acc);
+
     /**
      * The mixture-of-experts FFN: acc[t] += SharedFFN(x[t]) + Σ_{e ∈ top-k} g_e · FFN_e(x[t]) with the router's
      * softmax over all experts, renormalised over the selected ones.
@@ -67,6 +79,12 @@ public interface Backend extends AutoCloseable {
 
     /** Copies row {@code row} of {@code a} to the host. */
     void read(Activations a, int row, float[] dst);
+
+    /** Copies all rows of {@code a} to the host ({@code tokens × width} floats). */
+    void read(Activations a, float[] dst);
+
+    /** Copies {@code tokens × width} floats from the host into {@code a}. */
+    void write(Activations a, float[] src);
 
     @Override
     default void close() {}

@@ -1,11 +1,6 @@
 package hy.runtime.engine;
 
 import hy.runtime.backend.Backend;
-import hy.runtime.convert.ProgressListener;
-import hy.runtime.convert.SyntheticModel;
-import hy.runtime.convert.SyntheticTensors;
-import hy.runtime.convert.SyntheticVocabulary;
-import hy.runtime.convert.TypePlan;
 import hy.runtime.gguf.GgufFile;
 import hy.runtime.model.HunyuanConfig;
 import hy.runtime.model.HunyuanModel;
@@ -13,112 +8,78 @@ import hy.runtime.model.ModelWeights;
 import hy.runtime.tensor.GgmlType;
 import hy.runtime.tensor.Tensor;
 import hy.runtime.tokenizer.Tokenizer;
-import hy.runtime.tokenizer.TokenizerGguf;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.Function;
 
 /**
- * A model ready to run: the mapped GGUF, its configuration, tokenizer (null for ids-only models) and chat template,
- * and the forward pass on the chosen backend(s).
+ * A model ready to run: its {@link ModelSource}, tokenizer (null for ids-only models) and chat template, and the
+ * forward pass on the chosen backend(s). Closing it closes the backends and the source.
  */
 public final class LoadedModel implements AutoCloseable {
-    /** The model {@code hy run} uses without -m: tiny, random, deterministic, with a byte-level vocabulary. */
-    public static final HunyuanConfig EMBEDDED = new HunyuanConfig(SyntheticVocabulary.MIN_SIZE, 64, 2, 4, 2, 16, 8, 2, 32, 32, 1e-5f,
-            HunyuanConfig.ropeBase(10000, 1000, 16), 4096);
-    private static final long EMBEDDED_SEED = 20260101L;
+    /** The embedded model's shape (see {@link ModelSource#EMBEDDED}). */
+    public static final HunyuanConfig EMBEDDED = ModelSource.EMBEDDED;
 
-    private final GgufFile file;
-    private final SyntheticTensors synthetic;
-    private final Path tempFile;
-    private final HunyuanConfig config;
+    private final ModelSource source;
     private final HunyuanModel model;
     private final Tokenizer tokenizer;
     private final String chatTemplate;
-    private final String description;
-    private final boolean randomWeights;
 
-    private LoadedModel(GgufFile file, SyntheticTensors synthetic, Path tempFile, HunyuanModel model, Tokenizer tokenizer,
-            String description, boolean randomWeights) {
-        this.file = file;
-        this.synthetic = synthetic;
-        this.tempFile = tempFile;
-        this.config = model.config();
+    private LoadedModel(ModelSource source, HunyuanModel model) {
+        this.source = source;
         this.model = model;
-        this.tokenizer = tokenizer;
-        this.chatTemplate = file != null && file.has(TokenizerGguf.CHAT_TEMPLATE) ? TokenizerGguf.chatTemplate(file) : null;
-        this.description = description;
-        this.randomWeights = randomWeights;
+        this.tokenizer = source.readTokenizer();
+        this.chatTemplate = source.chatTemplate();
     }
 
     /**
-     * Opens {@code path}; every tensor is prepared by {@code backendFor(tensor name)} (a single backend, or the
-     * placement plan's choice per tensor).
+     * Prepares every tensor of {@code source} on {@code backendFor(tensor name)} and builds the forward pass on
+     * {@code runner}. On failure the source stays open (the caller owns it until this returns).
      */
-    public static LoadedModel open(Path path, Function<String, Backend> backendFor, Backend runner, int maxBatch) throws IOException {
-        GgufFile f = GgufFile.open(path);
+    public static LoadedModel load(ModelSource source, Function<String, Backend> backendFor, Backend runner, int maxBatch) {
+        ModelWeights w = ModelWeights.load(source.config(), source::tensor, backendFor);
+        return new LoadedModel(source, new HunyuanModel(source.config(), runner, w, maxBatch));
+    }
+
+    /** Opens {@code path} and loads it on one backend. */
+    public static LoadedModel open(Path path, Backend backend, int maxBatch) throws IOException {
+        ModelSource s = ModelSource.open(path);
         try {
-            return of(f, null, backendFor, runner, maxBatch);
+            return load(s, name -> backend, backend, maxBatch);
         } catch (RuntimeException e) {
-            f.close();
+            s.close();
             throw e;
         }
     }
 
-    /** The embedded tiny model, written to a temporary file that is deleted on close. */
-    public static LoadedModel embedded(Function<String, Backend> backendFor, Backend runner, int maxBatch) {
+    /** The embedded tiny model on one backend. */
+    public static LoadedModel embedded(Backend backend, int maxBatch) {
+        ModelSource s = ModelSource.embedded();
         try {
-            Path tmp = Files.createTempFile("hy-embedded-", ".gguf");
-            SyntheticModel.write(tmp, EMBEDDED, TypePlan.of(GgmlType.F32), EMBEDDED_SEED,
-                    SyntheticModel.Options.defaults(EMBEDDED).withThreads(1));
-            GgufFile f = GgufFile.open(tmp);
-            return of(f, tmp, backendFor, runner, maxBatch);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not build the embedded model: " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * Random weights of any shape built in memory (no file, no tokenizer): {@code hy bench --synthetic}.
-     */
-    public static LoadedModel synthetic(HunyuanConfig cfg, TypePlan types, long seed, int threads, ProgressListener progress,
-            Function<String, Backend> backendFor, Backend runner, int maxBatch) {
-        SyntheticTensors t = new SyntheticTensors(cfg, types, seed, threads, progress);
-        try {
-            ModelWeights w = ModelWeights.load(cfg, t::get, backendFor);
-            return new LoadedModel(null, t, null, new HunyuanModel(cfg, runner, w, maxBatch), null, "synthetic (random weights)", true);
+            return load(s, name -> backend, backend, maxBatch);
         } catch (RuntimeException e) {
-            t.close();
+            s.close();
             throw e;
         }
     }
 
-    private static LoadedModel of(GgufFile f, Path tmp, Function<String, Backend> backendFor, Backend runner, int maxBatch) {
-        HunyuanConfig cfg = HunyuanConfig.fromGguf(f);
-        Function<String, Tensor> tensors = f::tensorOrNull;
-        ModelWeights w = ModelWeights.load(cfg, tensors, backendFor);
-        HunyuanModel m = new HunyuanModel(cfg, runner, w, maxBatch);
-        Tokenizer tok = f.has(TokenizerGguf.TOKENS) ? TokenizerGguf.read(f) : null;
-        boolean random = tmp != null || f.getString("general.description", "").startsWith("random weights");
-        String name = tmp != null ? "embedded tiny model" : f.getString("general.name", f.label());
-        return new LoadedModel(f, null, tmp, m, tok, name, random);
+    public ModelSource source() {
+        return source;
     }
 
     /** The mapped file, or null for a synthetic in-memory model. */
     public GgufFile file() {
-        return file;
+        return source.file();
     }
 
-    /** Every weight tensor's type and bytes (for bench labels and plans). */
-    public java.util.List<Tensor> tensors() {
-        if (synthetic != null) return java.util.List.copyOf(synthetic.all().values());
-        return file.tensorInfos().stream().map(file::view).toList();
+    /** Every weight tensor's type and bytes (for bench labels). */
+    public List<Tensor> tensors() {
+        return source.tensors();
     }
 
     public HunyuanConfig config() {
-        return config;
+        return model.config();
     }
 
     public HunyuanModel model() {
@@ -132,7 +93,7 @@ public final class LoadedModel implements AutoCloseable {
 
     public Tokenizer requireTokenizer() {
         if (tokenizer == null) {
-            throw new IllegalStateException(description + " has no tokenizer (an ids-only model); pass token ids instead of text");
+            throw new IllegalStateException(source.description() + " has no tokenizer (an ids-only model); pass token ids instead of text");
         }
         return tokenizer;
     }
@@ -142,12 +103,12 @@ public final class LoadedModel implements AutoCloseable {
     }
 
     public String description() {
-        return description;
+        return source.description();
     }
 
     /** True for synthetic models (hy synth, the embedded model): their output is noise. */
     public boolean randomWeights() {
-        return randomWeights;
+        return source.randomWeights();
     }
 
     public Session newSession(int contextLength, GgmlType kType, GgmlType vType) {
@@ -157,14 +118,6 @@ public final class LoadedModel implements AutoCloseable {
     @Override
     public void close() {
         model.backend().close();
-        if (file != null) file.close();
-        if (synthetic != null) synthetic.close();
-        if (tempFile != null) {
-            try {
-                Files.deleteIfExists(tempFile);
-            } catch (IOException ignored) {
-                // a leftover temp file is harmless
-            }
-        }
+        source.close();
     }
 }

@@ -2,6 +2,7 @@ package hy.runtime.cpu.backend;
 
 import hy.runtime.backend.Activations;
 import hy.runtime.backend.Backend;
+import hy.runtime.backend.ExpertRouting;
 import hy.runtime.backend.ExpertSelection;
 import hy.runtime.backend.KvCache;
 import hy.runtime.backend.MoeWeights;
@@ -58,15 +59,20 @@ public final class CpuBackend implements Backend {
     @Override
     public Weight weight(Tensor t) {
         QuantCodecs.of(t.type(), t.name()); // fails early, naming the tensor, for types we cannot read at all
-        if (t.dims() < 2 || t.ne(1) == 1) return new CpuWeight(t, null, null);
-        CpuWeight w = t.dims() == 2 ? new CpuWeight(t, CpuWeights.matrix(t, repack, packed, pool), null)
-                : new CpuWeight(t, null, CpuWeights.experts(t, repack, packed, pool));
+        if (t.dims() < 2 || t.ne(1) == 1) return new CpuWeight(this, t, null, null);
+        CpuWeight w = t.dims() == 2 ? new CpuWeight(this, t, CpuWeights.matrix(t, repack, packed, pool), null)
+                : new CpuWeight(this, t, null, CpuWeights.experts(t, repack, packed, pool));
         if (repack && t.data().isMapped()) {
             // The packed copy is what the kernels read now: let the OS drop the file pages packing just pulled in,
             // so resident memory holds one copy of the weights, not two.
             t.data().unload();
         }
         return w;
+    }
+
+    @Override
+    public boolean owns(Weight w) {
+        return w instanceof CpuWeight c && c.owner() == this;
     }
 
     @Override
@@ -158,7 +164,25 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void moe(Activations x, MoeWeights w, ExpertSelection selection, Activations acc) {
-        CpuMoe.run(this, CpuActivations.of(x), w, selection, CpuActivations.of(acc));
+        CpuActivations a = CpuActivations.of(x);
+        CpuWeight router = CpuWeight.of(w.router());
+        int experts = router.matrix().rows();
+        float[] logits = new float[a.tokens * experts];
+        matmul(router, a, new CpuActivations(logits, 0, a.tokens, experts));
+        ExpertRouting routing = ExpertRouting.fromLogits(logits, a.tokens, experts, selection);
+        CpuMoe.run(this, a, new CpuMoe.Shared(w.gateShared(), w.upShared(), w.downShared()),
+                routing, new CpuMoe.Routed(w.gateExps(), w.upExps(), w.downExps()), CpuActivations.of(acc));
+    }
+
+    @Override
+    public void ffn(Activations x, Weight gate, Weight up, Weight down, Activations acc) {
+        CpuMoe.run(this, CpuActivations.of(x), new CpuMoe.Shared(gate, up, down), null, null, CpuActivations.of(acc));
+    }
+
+    @Override
+    public void routedExperts(Activations x, ExpertRouting routing, Weight gateExps, Weight upExps, Weight downExps,
+            Activations acc) {
+        CpuMoe.run(this, CpuActivations.of(x), null, routing, new CpuMoe.Routed(gateExps, upExps, downExps), CpuActivations.of(acc));
     }
 
     @Override
@@ -172,6 +196,18 @@ public final class CpuBackend implements Backend {
     public void read(Activations a, int row, float[] dst) {
         CpuActivations c = CpuActivations.of(a);
         System.arraycopy(c.data, c.at(row), dst, 0, c.width);
+    }
+
+    @Override
+    public void read(Activations a, float[] dst) {
+        CpuActivations c = CpuActivations.of(a);
+        System.arraycopy(c.data, c.at(0), dst, 0, c.tokens * c.width);
+    }
+
+    @Override
+    public void write(Activations a, float[] src) {
+        CpuActivations c = CpuActivations.of(a);
+        System.arraycopy(src, 0, c.data, c.at(0), c.tokens * c.width);
     }
 
     @Override

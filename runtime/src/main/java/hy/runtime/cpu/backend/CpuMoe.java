@@ -1,24 +1,29 @@
 package hy.runtime.cpu.backend;
 
-import hy.runtime.backend.ExpertSelection;
-import hy.runtime.backend.MoeWeights;
+import hy.runtime.backend.ExpertRouting;
+import hy.runtime.backend.Weight;
 import hy.runtime.cpu.QuantizedActivations;
 import hy.runtime.cpu.WeightMatrix;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The MoE FFN on the CPU in two fork-joins per layer. Router softmax and top-k per token first; then the tokens are
- * grouped by expert, so each selected expert's rows stream from memory once per batch, and
+ * The FFN half of a MoE layer on the CPU in two fork-joins: the tokens are grouped by expert, so each selected
+ * expert's rows stream from memory once per batch, and
  * <ol>
  *   <li>gate and up of the shared expert and of every selected expert run as one batch of products (the input of
  *       each group quantized once);</li>
  *   <li>after SiLU(gate)·up, the down projections of all of them run as a second batch;</li>
  * </ol>
- * and the outputs are summed into the residual with the router weights.
+ * then the outputs are summed into the residual with the router weights. The shared expert or the routed ones may
+ * be left out (the hybrid executor runs them on different devices).
  */
 final class CpuMoe {
     private CpuMoe() {}
+
+    record Shared(Weight gate, Weight up, Weight down) {}
+
+    record Routed(Weight gate, Weight up, Weight down) {}
 
     /** One group of rows through one FFN: the shared expert (all tokens) or a routed expert (its tokens). */
     private static final class Group {
@@ -38,47 +43,45 @@ final class CpuMoe {
         }
     }
 
-    static void run(CpuBackend be, CpuActivations x, MoeWeights w, ExpertSelection selection, CpuActivations acc) {
+    /** acc += Shared(x) (when {@code shared} is given) + Σ routed experts (when {@code routed} is given). */
+    static void run(CpuBackend be, CpuActivations x, Shared shared, ExpertRouting routing, Routed routed, CpuActivations acc) {
         int n = x.tokens, hidden = x.width;
-        CpuWeight router = CpuWeight.of(w.router());
-        int experts = router.matrix().rows();
-
-        float[] probs = new float[n * experts];
-        be.matmul(router, x, new CpuActivations(probs, 0, n, experts));
-        int[][] tokensOf = new int[experts][n];
-        float[][] gatesOf = new float[experts][n];
-        int[] count = new int[experts];
-        int[] ids = new int[selection.topK()];
-        float[] gates = new float[selection.topK()];
-        float[] p = new float[experts];
-        for (int t = 0; t < n; t++) {
-            System.arraycopy(probs, t * experts, p, 0, experts);
-            CpuOps.softmax(p, 0, experts);
-            int kept = selection.select(p, ids, gates);
-            for (int j = 0; j < kept; j++) {
-                int e = ids[j];
-                tokensOf[e][count[e]] = t;
-                gatesOf[e][count[e]++] = gates[j];
-            }
-        }
-
         List<Group> groups = new ArrayList<>();
-        int[] all = new int[n];
-        for (int t = 0; t < n; t++) all[t] = t;
-        groups.add(new Group(CpuWeight.of(w.gateShared()).matrix(), CpuWeight.of(w.upShared()).matrix(),
-                CpuWeight.of(w.downShared()).matrix(), all, null, n));
-        CpuWeight gate = CpuWeight.of(w.gateExps()), up = CpuWeight.of(w.upExps()), down = CpuWeight.of(w.downExps());
-        for (int e = 0; e < experts; e++) {
-            if (count[e] > 0) groups.add(new Group(gate.expert(e), up.expert(e), down.expert(e), tokensOf[e], gatesOf[e], count[e]));
+        long gateRowBytes = 0, downRowBytes = 0;
+        if (shared != null) {
+            int[] all = new int[n];
+            for (int t = 0; t < n; t++) all[t] = t;
+            groups.add(new Group(CpuWeight.of(shared.gate()).matrix(), CpuWeight.of(shared.up()).matrix(),
+                    CpuWeight.of(shared.down()).matrix(), all, null, n));
+            gateRowBytes = shared.gate().tensor().rowBytes();
+            downRowBytes = shared.down().tensor().rowBytes();
+        }
+        if (routed != null) {
+            CpuWeight gate = CpuWeight.of(routed.gate()), up = CpuWeight.of(routed.up()), down = CpuWeight.of(routed.down());
+            int experts = Math.toIntExact(gate.tensor().ne(2));
+            int[][] tokensOf = new int[experts][n];
+            float[][] gatesOf = new float[experts][n];
+            int[] count = new int[experts];
+            for (int t = 0; t < n; t++) {
+                for (int j = 0; j < routing.topK(); j++) {
+                    int e = routing.ids()[t * routing.topK() + j];
+                    if (e < 0) continue;
+                    tokensOf[e][count[e]] = t;
+                    gatesOf[e][count[e]++] = routing.weights()[t * routing.topK() + j];
+                }
+            }
+            for (int e = 0; e < experts; e++) {
+                if (count[e] > 0) groups.add(new Group(gate.expert(e), up.expert(e), down.expert(e), tokensOf[e], gatesOf[e], count[e]));
+            }
+            gateRowBytes = Math.max(gateRowBytes, gate.tensor().rowBytes());
+            downRowBytes = Math.max(downRowBytes, down.tensor().rowBytes());
         }
 
-        // Phase 1: gate and up of every group. All groups of a single-token batch share one quantized input.
-        QuantizedActivations shared = be.quantized(x);
+        // Phase 1: gate and up of every group. Groups holding the whole batch share one quantized input.
+        QuantizedActivations whole = be.quantized(x);
         ProductBatch batch = be.batch();
-        long gateRowBytes = gate.tensor().rowBytes();
-        for (int i = 0; i < groups.size(); i++) {
-            Group gr = groups.get(i);
-            QuantizedActivations in = gr.m == n ? shared : gathered(x, gr);
+        for (Group gr : groups) {
+            QuantizedActivations in = gr.m == n && inOrder(gr.rows) ? whole : gathered(x, gr);
             int ff = gr.gate.rows();
             gr.g = new float[gr.m * ff];
             gr.u = new float[gr.m * ff];
@@ -88,7 +91,6 @@ final class CpuMoe {
         batch.run();
 
         // Phase 2: down of every group, on its own SiLU(gate)·up.
-        long downRowBytes = down.tensor().rowBytes();
         for (Group gr : groups) {
             int ff = gr.gate.rows();
             for (int i = 0; i < gr.g.length; i++) gr.g[i] = CpuOps.silu(gr.g[i]) * gr.u[i];
@@ -106,6 +108,11 @@ final class CpuMoe {
                 for (int j = 0; j < hidden; j++) acc.data[row + j] += s * gr.y[i * hidden + j];
             }
         }
+    }
+
+    private static boolean inOrder(int[] rows) {
+        for (int i = 0; i < rows.length; i++) if (rows[i] != i) return false;
+        return true;
     }
 
     /** The rows of {@code x} a routed expert receives, as its own quantized input. */

@@ -8,7 +8,7 @@ import hy.runtime.tensor.Tensor;
  * A weight on the CPU: the mapped tensor, and for matrices the form the kernels multiply ({@code dense} for 2-D
  * weights, one per expert in {@code experts} for stacked expert tensors; null for vectors such as norms).
  */
-record CpuWeight(Tensor tensor, WeightMatrix dense, WeightMatrix[] experts) implements Weight {
+record CpuWeight(CpuBackend owner, Tensor tensor, WeightMatrix dense, WeightMatrix[] experts) implements Weight {
 
     static CpuWeight of(Weight w) {
         if (w instanceof CpuWeight c) return c;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import hy.runtime.convert.ProgressListener;
 import hy.runtime.convert.TypePlan;
 import hy.runtime.engine.LoadedModel;
+import hy.runtime.engine.ModelSource;
 import hy.runtime.engine.Session;
 import hy.runtime.model.HunyuanConfig;
 import hy.runtime.model.LogitsMode;
@@ -23,7 +24,7 @@ class RepackedModelTest {
     static float[] logits(GgmlType experts, boolean repack) {
         TypePlan types = TypePlan.of(GgmlType.Q8_0).withRule("_exps\\.", experts).pure(true);
         CpuBackend cpu = new CpuBackend(2, repack);
-        try (LoadedModel m = LoadedModel.synthetic(SHAPE, types, 3, 2, ProgressListener.NONE, n -> cpu, cpu, 8);
+        try (LoadedModel m = LoadedModel.load(ModelSource.synthetic(SHAPE, types, 3, 2, ProgressListener.NONE), n -> cpu, cpu, 8);
              Session s = m.newSession(64, GgmlType.F32, GgmlType.F32)) {
             return s.evaluate(new int[] {1, 17, 200, 5, 99, 300, 42, 7}, LogitsMode.ALL);
         }
