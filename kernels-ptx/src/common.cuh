@@ -5,6 +5,7 @@
 
 #include <cuda_fp16.h>
 #include <stdint.h>
+#include <string.h>
 
 // Kernels are exported with C linkage so that the driver API finds them by their plain name.
 #define HY_KERNEL extern "C" __global__

@@ -1,0 +1,464 @@
+package hy.cuda.backend;
+
+import hy.cuda.Cu;
+import hy.cuda.CudaContext;
+import hy.cuda.CudaGraph;
+import hy.cuda.CudaKernelRunner;
+import hy.cuda.CudaStream;
+import hy.cuda.DeviceAllocator;
+import hy.cuda.DeviceBuffer;
+import hy.cuda.DeviceInfo;
+import hy.cuda.MemoryAccounting;
+import hy.cuda.MemoryCategory;
+import hy.cuda.PinnedBuffer;
+import hy.cuda.blas.CublasGemm;
+import hy.cuda.kernels.AttentionLauncher;
+import hy.cuda.kernels.ElementwiseLauncher;
+import hy.cuda.kernels.EmbedLauncher;
+import hy.cuda.kernels.KvFormat;
+import hy.cuda.kernels.LinearLauncher;
+import hy.cuda.kernels.MoeLauncher;
+import hy.cuda.kernels.NormLauncher;
+import hy.cuda.kernels.WeightFormat;
+import hy.runtime.backend.Activations;
+import hy.runtime.backend.Backend;
+import hy.runtime.backend.ExpertSelection;
+import hy.runtime.backend.KvCache;
+import hy.runtime.backend.MoeWeights;
+import hy.runtime.backend.Weight;
+import hy.runtime.quant.QuantCodecs;
+import hy.runtime.tensor.GgmlType;
+import hy.runtime.tensor.Tensor;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import jcuda.driver.JCudaDriver;
+
+/**
+ * Every op on one NVIDIA GPU. Weights are uploaded once at {@link #weight} (through pinned staging buffers, the
+ * same tensor only once even when the model uses it twice), activations and the KV cache live in device memory, each
+ * op is one or a few kernel launches on one stream, and only {@link #read} waits for the device.
+ *
+ * <p>Per-step inputs (token ids, positions) reach the kernels through device memory, so a decode step can be captured
+ * once with {@link #captureStep} and replayed as one graph launch.
+ */
+public final class CudaBackend implements Backend {
+
+    /**
+     * @param log receives one-line notes (device, JIT time, whether cuBLAS is used)
+     * @param useCublas try cuBLAS for large F16/BF16 products when its library loads
+     */
+    public record Options(UploadProgress progress, Consumer<String> log, boolean useCublas) {
+        public static Options defaults() {
+            return new Options(UploadProgress.NONE, m -> System.err.println("hy: cuda: " + m), true);
+        }
+
+        public Options withProgress(UploadProgress p) {
+            return new Options(p, log, useCublas);
+        }
+
+        public Options withLog(Consumer<String> l) {
+            return new Options(progress, l, useCublas);
+        }
+
+        public Options withCublas(boolean on) {
+            return new Options(progress, log, on);
+        }
+    }
+
+    /** Batches from this size on use cuBLAS for F16/BF16 weights when it is available. */
+    static final int CUBLAS_MIN_TOKENS = 64;
+    private static final long STEP_RING_BYTES = 1 << 20;
+    private static final long CAPTURE_RING_BYTES = 64 << 10;
+    private static final int QUIET_NAN = 0x7FC00000;
+
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final CudaContext context;
+    private final CudaStream stream;
+    private final MemoryAccounting accounting = new MemoryAccounting();
+    private final DeviceAllocator allocator;
+    private final CudaKernelRunner runner;
+    private final EmbedLauncher embedding;
+    private final NormLauncher norms;
+    private final LinearLauncher linear;
+    private final AttentionLauncher attention;
+    private final ElementwiseLauncher elementwise;
+    private final CudaMoe moe;
+    private final Scratch scratch;
+    private final RopeTables ropes;
+    private final WeightUploader uploader;
+    private final StepUploads stepUploads;
+    private final CublasGemm cublas;
+    private final Map<Tensor, CudaWeight> weights = new IdentityHashMap<>();
+    private final Set<CudaWeight> owned = Collections.newSetFromMap(new IdentityHashMap<>());
+    private PinnedBuffer transfer;
+    private StepUploads uploads;
+    private boolean capturing;
+    private boolean closed;
+
+    /** Opens the GPU that {@link hy.cuda.CudaProbe} found; throws with the probe's reason when there is none. */
+    public static CudaBackend open(Options options) {
+        return new CudaBackend(options);
+    }
+
+    private CudaBackend(Options options) {
+        context = CudaContext.open();
+        try {
+            stream = own(new CudaStream());
+            allocator = new DeviceAllocator(context, accounting);
+            long t0 = System.nanoTime();
+            runner = own(new CudaKernelRunner(stream));
+            options.log().accept(context.device() + "; kernels loaded in " + (System.nanoTime() - t0) / 1_000_000
+                    + " ms (JIT " + runner.jitSummary() + ")");
+            embedding = new EmbedLauncher(runner);
+            norms = new NormLauncher(runner);
+            linear = new LinearLauncher(runner);
+            attention = new AttentionLauncher(runner);
+            elementwise = new ElementwiseLauncher(runner);
+            moe = new CudaMoe(linear, new MoeLauncher(runner), elementwise);
+            scratch = own(new Scratch(allocator, stream));
+            ropes = own(new RopeTables(allocator));
+            uploader = own(new WeightUploader(stream, accounting, options.progress()));
+            stepUploads = own(new StepUploads(STEP_RING_BYTES, allocator, accounting, stream, false));
+            uploads = stepUploads;
+            cublas = options.useCublas() ? CublasGemm.tryCreate(stream, options.log()) : null;
+            if (cublas != null) own(cublas);
+        } catch (RuntimeException | Error e) {
+            closeResources();
+            context.close();
+            throw e;
+        }
+    }
+
+    private <T extends AutoCloseable> T own(T r) {
+        resources.add(r);
+        return r;
+    }
+
+    @Override
+    public String name() {
+        return "CUDA";
+    }
+
+    public DeviceInfo device() {
+        return context.device();
+    }
+
+    /** Device memory held per category. */
+    public MemoryAccounting memory() {
+        return accounting;
+    }
+
+    boolean owns(CudaWeight w) {
+        return owned.contains(w);
+    }
+
+    private void enter() {
+        if (closed) throw new IllegalStateException("the CUDA backend is closed");
+        context.bind();
+    }
+
+    private void notWhileCapturing(String what) {
+        if (capturing) throw new IllegalStateException(what + " during graph capture: prepare weights, buffers and caches before capturing");
+    }
+
+    // ---- memory ---------------------------------------------------------------------------------------------------
+
+    @Override
+    public Weight weight(Tensor t) {
+        enter();
+        notWhileCapturing("weight upload");
+        CudaWeight w = weights.get(t);
+        if (w != null) return w;
+        w = t.dims() == 1 ? uploadAsFloats(t) : uploadAsStored(t);
+        weights.put(t, w);
+        owned.add(w);
+        return w;
+    }
+
+    /** Norm weights (1-D): float32 on the device whatever the file holds, as the kernels read them. */
+    private CudaWeight uploadAsFloats(Tensor t) {
+        float[] v = QuantCodecs.dequantizeRow(t, 0);
+        DeviceBuffer b = allocator.allocate(4L * v.length, MemoryCategory.WEIGHTS, t.name());
+        uploader.upload(t.name(), MemorySegment.ofArray(v), b);
+        return new CudaWeight(t, b, WeightFormat.F32, v.length, 1, 1, 4L * v.length);
+    }
+
+    private CudaWeight uploadAsStored(Tensor t) {
+        WeightFormat f = WeightFormat.of(t.type());
+        if (f == null) {
+            throw new IllegalArgumentException("tensor " + t.name() + " is " + t.type() + ", which the CUDA backend cannot compute with ("
+                    + "it takes " + java.util.Arrays.toString(WeightFormat.values()) + "); keep it on the CPU (-ot) or requantize it");
+        }
+        if (t.dims() > 3) throw new IllegalArgumentException("tensor " + t + " has more than 3 dimensions");
+        if (t.rowLength() % WeightFormat.UNIT != 0) {
+            throw new IllegalArgumentException("tensor " + t + ": rows of " + t.rowLength() + " weights are not a multiple of 32, which the CUDA kernels need");
+        }
+        long bytes = t.byteSize();
+        DeviceBuffer b = allocator.allocate(bytes, MemoryCategory.WEIGHTS, t.name());
+        uploader.upload(t.name(), t.data().asSlice(0, bytes), b);
+        return new CudaWeight(t, b, f, t.rowLength(), Math.toIntExact(t.ne(1)), Math.toIntExact(t.ne(2)), t.rowBytes());
+    }
+
+    @Override
+    public Activations activations(int tokens, int width) {
+        enter();
+        notWhileCapturing("allocation");
+        if (tokens <= 0 || width <= 0) throw new IllegalArgumentException("activations of " + tokens + "×" + width);
+        DeviceBuffer b = allocator.allocate(4L * tokens * width, MemoryCategory.ACTIVATIONS, "activations " + tokens + "×" + width);
+        return new CudaActivations(this, b, 0, tokens, width);
+    }
+
+    @Override
+    public KvCache kvCache(int layers, int contextLength, int kvDim, GgmlType kType, GgmlType vType) {
+        enter();
+        notWhileCapturing("allocation");
+        KvFormat f = KvFormat.of(kType);
+        if (f == null) throw new IllegalArgumentException("-ctk " + kType.name().toLowerCase() + " is not a CUDA cache type (use f16, bf16, q8_0 or f32)");
+        if (kType != vType) {
+            throw new IllegalArgumentException("the CUDA backend keeps keys and values in one type; got -ctk " + kType.name().toLowerCase()
+                    + " and -ctv " + vType.name().toLowerCase());
+        }
+        if (kvDim % 32 != 0) throw new IllegalArgumentException("KV width " + kvDim + " is not a multiple of 32");
+        long bytes = CudaKvCache.bytes(f, layers, contextLength, kvDim);
+        DeviceBuffer k = allocator.allocate(bytes, MemoryCategory.KV_CACHE, "KV cache keys (" + contextLength + " positions)");
+        DeviceBuffer v;
+        try {
+            v = allocator.allocate(bytes, MemoryCategory.KV_CACHE, "KV cache values (" + contextLength + " positions)");
+        } catch (RuntimeException e) {
+            k.close();
+            throw e;
+        }
+        return new CudaKvCache(f, layers, contextLength, kvDim, k, v);
+    }
+
+    // ---- ops ------------------------------------------------------------------------------------------------------
+
+    @Override
+    public void embed(Weight table, int[] tokens, Activations out) {
+        enter();
+        CudaWeight t = CudaWeight.of(table, this);
+        CudaActivations o = CudaActivations.of(out, this);
+        if (tokens.length != o.tokens || t.rowLength() != o.width) {
+            throw new IllegalArgumentException("embed: " + tokens.length + " tokens of " + t.rowLength() + " into " + o.tokens + "×" + o.width);
+        }
+        for (int id : tokens) {
+            if (id < 0 || id >= t.rows()) throw new IllegalArgumentException("token id " + id + " is outside the embedding table (0.." + (t.rows() - 1) + ")");
+        }
+        embedding.embed(t.format(), t.address(), t.rowBytes(), t.rowLength(), uploads.tokens(tokens), tokens.length, o.address());
+    }
+
+    @Override
+    public void rmsNorm(Activations x, Weight gamma, float eps, Activations out) {
+        enter();
+        CudaActivations a = CudaActivations.of(x, this), o = CudaActivations.of(out, this);
+        CudaWeight g = CudaWeight.of(gamma, this);
+        if (a.tokens != o.tokens || a.width != o.width || g.rowLength() != a.width) {
+            throw new IllegalArgumentException("rmsNorm: x " + a.tokens + "×" + a.width + ", gamma " + g.rowLength() + ", out " + o.tokens + "×" + o.width);
+        }
+        norms.rmsNorm(a.address(), g.address(), eps, o.address(), a.width, a.tokens);
+    }
+
+    @Override
+    public void matmul(Weight w, Activations x, Activations out) {
+        enter();
+        CudaWeight cw = CudaWeight.of(w, this);
+        CudaActivations a = CudaActivations.of(x, this), o = CudaActivations.of(out, this);
+        if (cw.rowLength() != a.width || cw.rows() != o.width || a.tokens != o.tokens || cw.experts() != 1) {
+            throw new IllegalArgumentException("matmul shape mismatch: " + cw.tensor() + " with x " + a.tokens + "×" + a.width + " → " + o.tokens + "×" + o.width);
+        }
+        boolean half = cw.format() == WeightFormat.F16 || cw.format() == WeightFormat.BF16;
+        if (cublas != null && half && a.tokens >= CUBLAS_MIN_TOKENS) {
+            long x16 = scratch.base(2L * a.elements());
+            if (cw.format() == WeightFormat.F16) elementwise.toF16(a.address(), x16, a.elements());
+            else elementwise.toBf16(a.address(), x16, a.elements());
+            cublas.gemm(cw.format() == WeightFormat.BF16, cw.address(), x16, o.address(), cw.rows(), a.tokens, cw.rowLength());
+            return;
+        }
+        linear.linear(cw.format(), cw.address(), cw.rowBytes(), cw.rowLength(), cw.rows(), a.address(), a.tokens, o.address());
+    }
+
+    @Override
+    public void ropeThenNorm(Activations x, int headDim, int startPos, double ropeBase, Weight gamma, float eps) {
+        enter();
+        CudaActivations a = CudaActivations.of(x, this);
+        CudaWeight g = CudaWeight.of(gamma, this);
+        if (a.width % headDim != 0 || g.rowLength() != headDim) {
+            throw new IllegalArgumentException("ropeThenNorm: width " + a.width + ", head dimension " + headDim + ", gamma " + g.rowLength());
+        }
+        long invFreq = ropes.table(headDim, ropeBase, capturing);
+        norms.ropeNorm(a.address(), a.width / headDim, headDim, uploads.position(startPos), invFreq, g.address(), eps, a.tokens);
+    }
+
+    @Override
+    public void attention(Activations q, Activations k, Activations v, KvCache cache, int layer, int startPos, int headDim,
+            Activations out) {
+        enter();
+        CudaActivations cq = CudaActivations.of(q, this), ck = CudaActivations.of(k, this), cv = CudaActivations.of(v, this),
+                co = CudaActivations.of(out, this);
+        if (!(cache instanceof CudaKvCache c)) throw new IllegalArgumentException("KV cache of another backend passed to the CUDA backend");
+        int n = cq.tokens;
+        if (ck.tokens != n || cv.tokens != n || co.tokens != n || ck.width != c.kvDim || cv.width != c.kvDim || co.width != cq.width) {
+            throw new IllegalArgumentException("attention: q " + n + "×" + cq.width + ", k/v width " + ck.width + "/" + cv.width
+                    + ", cache width " + c.kvDim + ", out " + co.tokens + "×" + co.width);
+        }
+        if (startPos < 0 || startPos + n > c.contextLength) {
+            throw new IllegalArgumentException("positions " + startPos + ".." + (startPos + n - 1) + " outside a cache of " + c.contextLength);
+        }
+        AttentionLauncher.Heads heads = new AttentionLauncher.Heads(cq.width / headDim, c.kvDim / headDim, headDim);
+        long pos = uploads.position(startPos);
+        attention.store(c.format, ck.address(), cv.address(), c.keys(layer), c.values(layer), c.rowBytes, pos, n, c.kvDim);
+        long partialFloats = AttentionLauncher.scratchFloats(c.format, heads, n, c.contextLength);
+        long partial = partialFloats == 0 ? 0 : scratch.base(4 * partialFloats);
+        attention.attend(c.format, heads, cq.address(), c.keys(layer), c.values(layer), c.rowBytes, pos, n, c.contextLength,
+                partial, co.address());
+    }
+
+    @Override
+    public void moe(Activations x, MoeWeights w, ExpertSelection selection, Activations acc) {
+        enter();
+        CudaActivations a = CudaActivations.of(x, this), o = CudaActivations.of(acc, this);
+        if (a.tokens != o.tokens || a.width != o.width) throw new IllegalArgumentException("moe: x " + a.tokens + "×" + a.width + ", acc " + o.tokens + "×" + o.width);
+        CudaMoe.Weights cw = new CudaMoe.Weights(CudaWeight.of(w.router(), this), CudaWeight.of(w.gateExps(), this),
+                CudaWeight.of(w.upExps(), this), CudaWeight.of(w.downExps(), this), CudaWeight.of(w.gateShared(), this),
+                CudaWeight.of(w.upShared(), this), CudaWeight.of(w.downShared(), this));
+        moe.run(a.address(), a.tokens, a.width, cw, selection, o.address(), scratch);
+    }
+
+    @Override
+    public void add(Activations acc, Activations x) {
+        enter();
+        CudaActivations a = CudaActivations.of(acc, this), b = CudaActivations.of(x, this);
+        if (a.tokens != b.tokens || a.width != b.width) throw new IllegalArgumentException("add: " + a.tokens + "×" + a.width + " += " + b.tokens + "×" + b.width);
+        elementwise.add(a.address(), b.address(), a.elements());
+    }
+
+    // ---- host transfers -------------------------------------------------------------------------------------------
+
+    @Override
+    public void read(Activations a, int row, float[] dst) {
+        CudaActivations c = CudaActivations.of(a, this);
+        if (row < 0 || row >= c.tokens) throw new IndexOutOfBoundsException("row " + row + " of " + c.tokens);
+        download(c.rows(row, 1), dst);
+    }
+
+    /** Copies all rows of {@code a} to {@code dst} (row-major), waiting for the device. */
+    public void download(Activations a, float[] dst) {
+        enter();
+        notWhileCapturing("read-back");
+        CudaActivations c = CudaActivations.of(a, this);
+        long bytes = 4 * c.elements();
+        if (dst.length < c.elements()) throw new IllegalArgumentException("destination of " + dst.length + " floats for " + c.elements());
+        PinnedBuffer p = transfer(bytes);
+        Cu.check(JCudaDriver.cuMemcpyDtoHAsync(p.pointer(0), c.buffer.pointer(c.byteOffset(0), bytes), bytes, stream.handle()),
+                "cuMemcpyDtoHAsync", "activations");
+        stream.synchronize();
+        MemorySegment.copy(p.segment(), ValueLayout.JAVA_FLOAT, 0, dst, 0, (int) c.elements());
+    }
+
+    /** Writes {@code src} (row-major) into all rows of {@code a}: how activations computed elsewhere come in. */
+    public void upload(Activations a, float[] src) {
+        enter();
+        notWhileCapturing("upload");
+        CudaActivations c = CudaActivations.of(a, this);
+        long bytes = 4 * c.elements();
+        if (src.length < c.elements()) throw new IllegalArgumentException("source of " + src.length + " floats for " + c.elements());
+        PinnedBuffer p = transfer(bytes);
+        MemorySegment.copy(src, 0, p.segment(), ValueLayout.JAVA_FLOAT, 0, (int) c.elements());
+        Cu.check(JCudaDriver.cuMemcpyHtoDAsync(c.buffer.pointer(c.byteOffset(0), bytes), p.pointer(0), bytes, stream.handle()),
+                "cuMemcpyHtoDAsync", "activations");
+        stream.synchronize(); // the pinned buffer is reused by the next transfer
+    }
+
+    /** Fills {@code a} with NaN (checks poison outputs so that an element a kernel never wrote cannot pass). */
+    public void poison(Activations a) {
+        enter();
+        CudaActivations c = CudaActivations.of(a, this);
+        Cu.check(JCudaDriver.cuMemsetD32Async(c.buffer.pointer(c.byteOffset(0), 4 * c.elements()), QUIET_NAN, c.elements(),
+                stream.handle()), "cuMemsetD32Async", "poison");
+    }
+
+    private PinnedBuffer transfer(long bytes) {
+        if (transfer == null || transfer.bytes() < bytes) {
+            if (transfer != null) transfer.close();
+            transfer = new PinnedBuffer(Math.max(bytes, 1 << 20), false, accounting, "activation transfers");
+        }
+        return transfer;
+    }
+
+    /** Waits until every queued op has finished (for timing). */
+    public void synchronize() {
+        enter();
+        stream.synchronize();
+    }
+
+    CudaStream stream() {
+        return stream;
+    }
+
+    // ---- graphs ---------------------------------------------------------------------------------------------------
+
+    /**
+     * Captures the ops {@code step} issues (e.g. one decode step up to the logits, without reading them) into a graph.
+     * Token ids and positions passed to the ops become slots that {@link CudaStepGraph#launch} rewrites. Run the same
+     * step once normally first, so that scratch memory and RoPE tables exist.
+     */
+    public CudaStepGraph captureStep(int tokens, Runnable step) {
+        enter();
+        notWhileCapturing("graph capture");
+        StepUploads recorded = new StepUploads(CAPTURE_RING_BYTES, allocator, accounting, stream, true);
+        uploads = recorded;
+        capturing = true;
+        scratch.freeze(true);
+        try {
+            CudaGraph g = CudaGraph.capture(runner, step);
+            return new CudaStepGraph(this, g, recorded, tokens, scratch.generation());
+        } catch (RuntimeException | Error e) {
+            recorded.close();
+            throw e;
+        } finally {
+            uploads = stepUploads;
+            capturing = false;
+            scratch.freeze(false);
+        }
+    }
+
+    /** Called before each replay: a graph holds scratch addresses, which move when scratch grows. */
+    void beforeReplay(int generation) {
+        enter();
+        if (generation != scratch.generation()) {
+            throw new IllegalStateException("scratch memory moved since this graph was captured (a larger batch ran); capture it again");
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        context.bind();
+        stream.synchronize();
+        closed = true;
+        for (CudaWeight w : owned) w.data().close();
+        owned.clear();
+        weights.clear();
+        if (transfer != null) transfer.close();
+        closeResources();
+        context.close();
+    }
+
+    private void closeResources() {
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            try {
+                resources.get(i).close();
+            } catch (Exception e) {
+                // keep closing the rest: the context release frees whatever is left
+            }
+        }
+        resources.clear();
+    }
+}

@@ -1,0 +1,99 @@
+package hy.cuda.backend;
+
+import hy.cuda.Cu;
+import hy.cuda.CudaStream;
+import hy.cuda.DeviceAllocator;
+import hy.cuda.DeviceBuffer;
+import hy.cuda.MemoryAccounting;
+import hy.cuda.MemoryCategory;
+import hy.cuda.PinnedBuffer;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+import jcuda.driver.JCudaDriver;
+
+/**
+ * The small per-step inputs kernels read from device memory (token ids, the first position), staged in pinned memory
+ * and copied asynchronously in stream order. A ring: each value gets fresh bytes, so a later host write never races a
+ * copy still queued; the ring waits for the stream only when it wraps.
+ *
+ * <p>A recording instance (graph capture) never wraps and remembers each slot, so that a replay can write the next
+ * step's tokens and position into the very bytes the captured copies read.
+ */
+final class StepUploads implements AutoCloseable {
+    enum Kind { TOKENS, POSITION }
+
+    record Slot(Kind kind, long offset, int count) {}
+
+    private static final long ALIGN = 16;
+    private final PinnedBuffer host;
+    private final DeviceBuffer device;
+    private final CudaStream stream;
+    private final List<Slot> recorded;
+    private long next;
+
+    StepUploads(long bytes, DeviceAllocator allocator, MemoryAccounting accounting, CudaStream stream, boolean record) {
+        this.host = new PinnedBuffer(bytes, true, accounting, "step inputs");
+        this.device = allocator.allocate(bytes, MemoryCategory.SCRATCH, "step inputs");
+        this.stream = stream;
+        this.recorded = record ? new ArrayList<>() : null;
+    }
+
+    /** Device address of the token ids, copied in stream order. */
+    long tokens(int[] ids) {
+        long at = reserve(Kind.TOKENS, ids.length);
+        for (int i = 0; i < ids.length; i++) host.segment().set(ValueLayout.JAVA_INT, at + 4L * i, ids[i]);
+        return copy(at, 4L * ids.length);
+    }
+
+    /** Device address of one int holding {@code position}. */
+    long position(int position) {
+        long at = reserve(Kind.POSITION, 1);
+        host.segment().set(ValueLayout.JAVA_INT, at, position);
+        return copy(at, 4);
+    }
+
+    private long reserve(Kind kind, int count) {
+        long bytes = (4L * count + ALIGN - 1) / ALIGN * ALIGN;
+        if (bytes > host.bytes()) throw new IllegalArgumentException(count + " step inputs exceed the staging ring");
+        if (next + bytes > host.bytes()) {
+            if (recorded != null) throw new IllegalStateException("a captured step uploads more than " + host.bytes() + " bytes of step inputs");
+            stream.synchronize(); // every queued copy out of the ring has run
+            next = 0;
+        }
+        long at = next;
+        next += bytes;
+        if (recorded != null) recorded.add(new Slot(kind, at, count));
+        return at;
+    }
+
+    private long copy(long at, long bytes) {
+        Cu.check(JCudaDriver.cuMemcpyHtoDAsync(device.pointer(at, bytes), host.pointer(at), bytes, stream.handle()),
+                "cuMemcpyHtoDAsync", "step inputs");
+        return device.address(at);
+    }
+
+    /** For a recorded ring: writes new values into every recorded slot (before a replay). */
+    void rewrite(int[] tokens, int position) {
+        for (Slot s : recorded) {
+            if (s.kind == Kind.POSITION) {
+                host.segment().set(ValueLayout.JAVA_INT, s.offset, position);
+            } else {
+                if (s.count != tokens.length) {
+                    throw new IllegalArgumentException("the graph was captured for " + s.count + " tokens, replayed with " + tokens.length);
+                }
+                for (int i = 0; i < tokens.length; i++) host.segment().set(ValueLayout.JAVA_INT, s.offset + 4L * i, tokens[i]);
+            }
+        }
+    }
+
+    List<Slot> recorded() {
+        return recorded == null ? List.of() : List.copyOf(recorded);
+    }
+
+    @Override
+    public void close() {
+        host.close();
+        device.close();
+    }
+}
