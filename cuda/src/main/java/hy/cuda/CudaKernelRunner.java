@@ -15,7 +15,7 @@ public final class CudaKernelRunner implements KernelRunner, AutoCloseable {
     private final CudaStream stream;
     private final EnumMap<PtxModule, LoadedModule> modules = new EnumMap<>(PtxModule.class);
     private final Set<String> checked = new HashSet<>();
-    private final boolean syncEachLaunch = Boolean.getBoolean("hy.cuda.sync");
+    private boolean syncEachLaunch = Boolean.getBoolean("hy.cuda.sync");
     private boolean capturing;
 
     public CudaKernelRunner(CudaStream stream) {
@@ -35,6 +35,11 @@ public final class CudaKernelRunner implements KernelRunner, AutoCloseable {
 
     public CudaStream stream() {
         return stream;
+    }
+
+    /** Synchronise after every launch (slow; attributes asynchronous faults to the kernel that caused them). */
+    public void setSyncEachLaunch(boolean on) {
+        this.syncEachLaunch = on;
     }
 
     /** While a graph is being captured no launch may synchronise. */

@@ -10,9 +10,12 @@ final class CudaActivations implements Activations {
     final int first;
     final int tokens;
     final int width;
+    /** Rows of the whole matrix this is (a view of some of) the rows of. */
+    final int allocatedRows;
 
-    CudaActivations(CudaBackend owner, DeviceBuffer buffer, int first, int tokens, int width) {
+    CudaActivations(CudaBackend owner, DeviceBuffer buffer, int first, int tokens, int width, int allocatedRows) {
         this.owner = owner;
+        this.allocatedRows = allocatedRows;
         this.buffer = buffer;
         this.first = first;
         this.tokens = tokens;
@@ -37,6 +40,10 @@ final class CudaActivations implements Activations {
         return ((long) first + t) * width * Float.BYTES;
     }
 
+    boolean isWholeMatrix() {
+        return first == 0 && tokens == allocatedRows;
+    }
+
     long elements() {
         return (long) tokens * width;
     }
@@ -54,6 +61,6 @@ final class CudaActivations implements Activations {
     @Override
     public Activations rows(int from, int count) {
         if (from < 0 || count < 0 || from + count > tokens) throw new IndexOutOfBoundsException("rows " + from + "+" + count + " of " + tokens);
-        return new CudaActivations(owner, buffer, first + from, count, width);
+        return new CudaActivations(owner, buffer, first + from, count, width, allocatedRows);
     }
 }

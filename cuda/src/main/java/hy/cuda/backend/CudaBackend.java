@@ -212,7 +212,7 @@ public final class CudaBackend implements Backend {
         notWhileCapturing("allocation");
         if (tokens <= 0 || width <= 0) throw new IllegalArgumentException("activations of " + tokens + "×" + width);
         DeviceBuffer b = allocator.allocate(4L * tokens * width, MemoryCategory.ACTIVATIONS, "activations " + tokens + "×" + width);
-        return new CudaActivations(this, b, 0, tokens, width);
+        return new CudaActivations(this, b, 0, tokens, width, tokens);
     }
 
     @Override
@@ -236,6 +236,29 @@ public final class CudaBackend implements Backend {
             throw e;
         }
         return new CudaKvCache(f, layers, contextLength, kvDim, k, v);
+    }
+
+    /** Frees a weight's device memory now (the executor streaming experts, checks that upload many tensors). */
+    public void release(Weight w) {
+        enter();
+        notWhileCapturing("release");
+        CudaWeight c = CudaWeight.of(w, this);
+        stream.synchronize(); // queued kernels may still read it
+        owned.remove(c);
+        weights.remove(c.tensor());
+        c.data().close();
+    }
+
+    /** Frees activations made by {@link #activations} (the whole matrix, not a row view). */
+    public void release(Activations a) {
+        enter();
+        notWhileCapturing("release");
+        CudaActivations c = CudaActivations.of(a, this);
+        if (!c.isWholeMatrix()) {
+            throw new IllegalArgumentException("release the activations matrix itself, not a view of some of its rows");
+        }
+        stream.synchronize();
+        c.buffer.close();
     }
 
     // ---- ops ------------------------------------------------------------------------------------------------------
@@ -390,6 +413,14 @@ public final class CudaBackend implements Backend {
             transfer = new PinnedBuffer(Math.max(bytes, 1 << 20), false, accounting, "activation transfers");
         }
         return transfer;
+    }
+
+    /**
+     * Diagnostics: wait for each kernel right after its launch, so that a fault (illegal address, ...) is reported
+     * by the launch that caused it instead of by a later call. Slows everything down; also -Dhy.cuda.sync=true.
+     */
+    public void setSynchronousLaunches(boolean on) {
+        runner.setSyncEachLaunch(on);
     }
 
     /** Waits until every queued op has finished (for timing). */
