@@ -15,6 +15,7 @@ constexpr int ROUTE_WARPS = 4;              // tokens per block
 constexpr int ROUTE_MAX_EXPERTS = 8 * WARP; // hy.cuda.kernels.KernelGeometry.MOE_MAX_EXPERTS
 constexpr int ROUTE_MAX_TOPK = 32;
 constexpr int SORT_THREADS = 256;
+constexpr int COMBINE_THREADS = 256;  // hy.cuda.kernels.KernelGeometry.MOE_COMBINE_THREADS
 
 }  // namespace hy
 
@@ -194,12 +195,12 @@ __device__ __forceinline__ void moe_matmul(const uint8_t* __restrict__ W, long r
     }
 HY_FOR_EACH_WEIGHT_FORMAT(HY_MOE_PRODUCTS)
 
-// grid (ceil(width / 256), ntok). acc[t] = (acc[t] + shared[t]) + gate_1 * y[slot_1] + ... with the token's slots in
+// grid (ceil(width / COMBINE_THREADS), ntok). acc[t] = (acc[t] + shared[t]) + gate_1 * y[slot_1] + ... with the token's slots in
 // ascending expert order and every product and sum rounded, as the CPU (hy.runtime.cpu.backend.CpuMoe) adds them.
-HY_KERNEL void __launch_bounds__(256)
+HY_KERNEL void __launch_bounds__(hy::COMBINE_THREADS)
     moe_combine(float* acc, const float* shared, const float* y, const int* tokenSlot, const float* slotGate,
                 int topK, int width) {
-    const int c = blockIdx.x * 256 + threadIdx.x;
+    const int c = blockIdx.x * hy::COMBINE_THREADS + threadIdx.x;
     const int t = blockIdx.y;
     if (c >= width) return;
     int slots[hy::ROUTE_MAX_TOPK];

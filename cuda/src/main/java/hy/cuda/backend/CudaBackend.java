@@ -33,6 +33,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -95,7 +96,8 @@ public final class CudaBackend implements Backend {
     private final WeightUploader uploader;
     private final StepUploads stepUploads;
     private final CublasGemm cublas;
-    private final Map<Tensor, CudaWeight> weights = new IdentityHashMap<>();
+    /** Uploaded weights by the bytes they came from (see {@link #keyOf}). */
+    private final Map<Object, CudaWeight> weights = new HashMap<>();
     private final Set<CudaWeight> owned = Collections.newSetFromMap(new IdentityHashMap<>());
     private PinnedBuffer transfer;
     private StepUploads uploads;
@@ -170,16 +172,28 @@ public final class CudaBackend implements Backend {
 
     // ---- memory ---------------------------------------------------------------------------------------------------
 
+    /**
+     * Uploads a tensor once: a second call for the same mapped bytes (the output tied to the embedding) returns the
+     * first upload. The bytes must stay mapped while the weight is in use; {@link #release} it before unmapping.
+     */
     @Override
     public Weight weight(Tensor t) {
         enter();
         notWhileCapturing("weight upload");
-        CudaWeight w = weights.get(t);
+        Object key = keyOf(t);
+        CudaWeight w = weights.get(key);
         if (w != null) return w;
         w = t.dims() == 1 ? uploadAsFloats(t) : uploadAsStored(t);
-        weights.put(t, w);
+        weights.put(key, w);
         owned.add(w);
         return w;
+    }
+
+    /** Same bytes in the mapped file, same tensor type: one upload (the output tied to the embedding asks twice). */
+    private record MappedBytes(long address, long bytes, GgmlType type, boolean vector) {}
+
+    private static Object keyOf(Tensor t) {
+        return t.data().isNative() ? new MappedBytes(t.data().address(), t.byteSize(), t.type(), t.dims() == 1) : t;
     }
 
     /** Norm weights (1-D): float32 on the device whatever the file holds, as the kernels read them. */
@@ -245,7 +259,7 @@ public final class CudaBackend implements Backend {
         CudaWeight c = CudaWeight.of(w, this);
         stream.synchronize(); // queued kernels may still read it
         owned.remove(c);
-        weights.remove(c.tensor());
+        weights.remove(keyOf(c.tensor()));
         c.data().close();
     }
 

@@ -60,7 +60,7 @@ public final class TinyModelCheck {
             ModelWeights cw = ModelWeights.load(cfg, f::tensorOrNull, n -> cpu);
             ModelWeights gw = ModelWeights.load(cfg, f::tensorOrNull, n -> gpu);
             HunyuanModel cm = new HunyuanModel(cfg, cpu, cw, 64), gm = new HunyuanModel(cfg, gpu, gw, 64);
-            try (Session cs = new Session(cm, ctx, kvType, kvType); Session gs = new Session(gm, ctx, kvType, kvType)) {
+            try (AutoCloseable releaseWeights = () -> Weights.release(gpu, gw); Session cs = new Session(cm, ctx, kvType, kvType); Session gs = new Session(gm, ctx, kvType, kvType)) {
                 float[] cl = cs.evaluate(prompt, LogitsMode.ALL), gl = gs.evaluate(prompt, LogitsMode.ALL);
                 int vocab = cfg.vocabSize(), same = 0;
                 for (int p = 0; p < promptLength; p++) if (argmax(cl, p * vocab, vocab) == argmax(gl, p * vocab, vocab)) same++;
@@ -75,7 +75,7 @@ public final class TinyModelCheck {
                 return new Report(label, promptLength, same, err, greedyLength, commonPrefix(cpuTokens, gpuTokens),
                         commonPrefix(gpuTokens, graphTokens), null);
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (Exception e) {
             return new Report(label, promptLength, 0, null, greedyLength, 0, 0, e.getClass().getSimpleName() + ": " + e.getMessage());
         }
     }

@@ -4,10 +4,13 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import hy.cuda.backend.CudaBackend;
 import hy.cuda.selftest.TinyModelCheck;
+import hy.cuda.selftest.Weights;
 import hy.runtime.engine.Session;
 import hy.runtime.gguf.GgufFile;
+import hy.runtime.model.HunyuanConfig;
 import hy.runtime.model.HunyuanModel;
 import hy.runtime.model.LogitsMode;
+import hy.runtime.model.ModelWeights;
 import hy.runtime.testing.HfTiny;
 import hy.runtime.tensor.GgmlType;
 import java.nio.file.Path;
@@ -56,8 +59,10 @@ class GpuModelTest {
     void hfTinyLogitsMatchTransformersOnTheGpu() throws Exception {
         HfTiny ref = HfTiny.reference();
         try (GgufFile f = GgufFile.open(HfTiny.convert(tmp, GgmlType.F32))) {
-            HunyuanModel m = HfTiny.model(f, gpu, 64);
-            try (Session s = new Session(m, 256, GgmlType.F32, GgmlType.F32)) {
+            HunyuanConfig cfg = HunyuanConfig.fromGguf(f);
+            ModelWeights w = ModelWeights.load(cfg, f::tensorOrNull, n -> gpu);
+            HunyuanModel m = new HunyuanModel(cfg, gpu, w, 64);
+            try (AutoCloseable release = () -> Weights.release(gpu, w); Session s = new Session(m, 256, GgmlType.F32, GgmlType.F32)) {
                 float[] got = s.evaluate(ref.tokenIds, LogitsMode.ALL);
                 int vocab = ref.logits[0].length;
                 double maxAbs = 0, maxDiff = 0;

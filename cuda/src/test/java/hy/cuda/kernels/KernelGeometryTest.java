@@ -24,6 +24,7 @@ class KernelGeometryTest {
                 Map.entry("AP_THREADS", ATTN_PREFILL_THREADS), Map.entry("AP_ROWS", ATTN_PREFILL_ROWS),
                 Map.entry("ROUTE_WARPS", MOE_ROUTE_WARPS), Map.entry("ROUTE_MAX_EXPERTS", MOE_MAX_EXPERTS),
                 Map.entry("ROUTE_MAX_TOPK", MOE_MAX_TOPK), Map.entry("SORT_THREADS", MOE_SORT_THREADS),
+                Map.entry("COMBINE_THREADS", MOE_COMBINE_THREADS),
                 Map.entry("UNIT", WeightFormat.UNIT));
         java.forEach((name, v) -> assertEquals(c.get(name), v, "constexpr " + name));
     }
