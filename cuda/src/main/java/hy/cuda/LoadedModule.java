@@ -34,12 +34,17 @@ final class LoadedModule implements AutoCloseable {
         options.putInt(CUjit_option.CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES, LOG_BYTES);
         options.putFloat(CUjit_option.CU_JIT_WALL_TIME, 0f);
         int r = JCudaDriver.cuModuleLoadDataJIT(module, Pointer.to(text), options);
+        String log = r == 0 ? null : options.getString(CUjit_option.CU_JIT_ERROR_LOG_BUFFER);
+        if (r != 0 && (log == null || log.isBlank())) {
+            // No JIT log: the options themselves may be what failed; the plain call tells the PTX's own verdict.
+            r = JCudaDriver.cuModuleLoadData(module, text);
+        }
         if (r != 0) {
-            String log = options.getString(CUjit_option.CU_JIT_ERROR_LOG_BUFFER);
+            String jitLog = log;
             throw new CudaCallException("cuModuleLoadData", PtxResources.path(name.fileName()), r) {
                 @Override
                 public String getMessage() {
-                    return super.getMessage() + (log == null || log.isBlank() ? "" : "\nJIT log:\n" + log.strip());
+                    return super.getMessage() + (jitLog == null || jitLog.isBlank() ? "" : "\nJIT log:\n" + jitLog.strip());
                 }
             };
         }

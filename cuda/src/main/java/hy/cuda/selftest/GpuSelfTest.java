@@ -9,12 +9,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The GPU check that runs where Maven does not (the bundle on the GPU machine):
  * <pre>
- *   java -cp 'dist/hy/lib/*' hy.cuda.selftest.GpuSelfTest [--no-bench] [--no-model] [--seed N] [--model F.gguf]...
+ *   java -cp 'dist/hy/lib/*' hy.cuda.selftest.GpuSelfTest [--no-bench] [--no-model] [--seed N] [--only OP,...]
+ *        [--model F.gguf]...
  * </pre>
  * Compares every CUDA op with the CPU backend on fresh random inputs (outputs poisoned first; bounds by precision),
  * runs small synthetic models on both (logits, 64-token greedy continuation, graph replay), then times the kernels
@@ -28,14 +31,17 @@ public final class GpuSelfTest {
         boolean bench = true, model = true;
         long seed = System.nanoTime();
         List<Path> models = new ArrayList<>();
+        Set<String> only = new HashSet<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--no-bench" -> bench = false;
                 case "--no-model" -> model = false;
                 case "--seed" -> seed = Long.parseLong(args[++i]);
                 case "--model" -> models.add(Path.of(args[++i]));
+                case "--only" -> only.addAll(List.of(args[++i].split(",")));
                 default -> {
-                    out.println("usage: GpuSelfTest [--no-bench] [--no-model] [--seed N] [--model FILE.gguf]...");
+                    out.println("usage: GpuSelfTest [--no-bench] [--no-model] [--seed N] [--only OP,...] [--model FILE.gguf]...");
+                    out.println("  OP: embed rmsnorm rope add matmul attention moe");
                     System.exit(2);
                 }
             }
@@ -52,10 +58,13 @@ public final class GpuSelfTest {
             gpu.setSynchronousLaunches(true);
             out.println();
             out.println(OpResult.header());
-            for (OpResult r : new OpChecks(gpu, seed).all()) {
-                out.println(r.row());
-                total++;
-                if (!r.passed()) failed++;
+            for (OpChecks.Check c : new OpChecks(gpu, seed).checks()) {
+                if (!only.isEmpty() && !only.contains(c.op())) continue;
+                for (OpResult r : c.run().get()) {
+                    out.println(r.row());
+                    total++;
+                    if (!r.passed()) failed++;
+                }
             }
             if (model) {
                 out.println();

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.function.Supplier;
 
 /**
  * Every CUDA op against the CPU backend on fresh random inputs: same inputs on both sides, GPU outputs poisoned with
@@ -223,31 +224,45 @@ public final class OpChecks {
         return w;
     }
 
-    /** The standard list: every op, every format, the batch sizes that switch kernels. */
-    public List<OpResult> all() {
-        List<OpResult> r = new ArrayList<>();
-        for (WeightFormat f : WeightFormat.values()) r.add(embed(f));
-        r.add(rmsNorm(4096, 5));
-        r.add(rmsNorm(64, 3));
-        r.add(ropeNorm(32, 128, 5, 0));
-        r.add(ropeNorm(8, 128, 3, 200_000));
-        r.add(ropeNorm(4, 16, 2, 77));
-        r.add(add(7, 4096));
-        for (WeightFormat f : WeightFormat.values()) {
-            for (int n : new int[] {1, 3, 8, 9, 100}) r.add(matmul(f, 1000, 1024, n));
+    /** One planned comparison: the op it checks and how to run it. */
+    public record Check(String op, Supplier<List<OpResult>> run) {
+        static Check of(String op, Supplier<OpResult> one) {
+            return new Check(op, () -> List.of(one.get()));
         }
-        r.add(matmul(WeightFormat.Q8_0, 4096, 4096, 64));
+    }
+
+    /** The standard list: every op, every format, the batch sizes that switch kernels. Nothing runs until asked. */
+    public List<Check> checks() {
+        List<Check> r = new ArrayList<>();
+        for (WeightFormat f : WeightFormat.values()) r.add(Check.of("embed", () -> embed(f)));
+        r.add(Check.of("rmsnorm", () -> rmsNorm(4096, 5)));
+        r.add(Check.of("rmsnorm", () -> rmsNorm(64, 3)));
+        r.add(Check.of("rope", () -> ropeNorm(32, 128, 5, 0)));
+        r.add(Check.of("rope", () -> ropeNorm(8, 128, 3, 200_000)));
+        r.add(Check.of("rope", () -> ropeNorm(4, 16, 2, 77)));
+        r.add(Check.of("add", () -> add(7, 4096)));
+        for (WeightFormat f : WeightFormat.values()) {
+            for (int n : new int[] {1, 3, 8, 9, 100}) r.add(Check.of("matmul", () -> matmul(f, 1000, 1024, n)));
+        }
+        r.add(Check.of("matmul", () -> matmul(WeightFormat.Q8_0, 4096, 4096, 64)));
         int[] batches = {100, 1, 1, 5, 70, 1};
         for (KvFormat kv : KvFormat.values()) {
-            r.addAll(attention(kv, 32, 8, 128, batches));
-            r.addAll(attention(kv, 8, 2, 64, batches));
-            r.addAll(attention(kv, 4, 2, 16, batches));
+            r.add(new Check("attention", () -> attention(kv, 32, 8, 128, batches)));
+            r.add(new Check("attention", () -> attention(kv, 8, 2, 64, batches)));
+            r.add(new Check("attention", () -> attention(kv, 4, 2, 16, batches)));
         }
         for (WeightFormat f : new WeightFormat[] {WeightFormat.F32, WeightFormat.Q8_0, WeightFormat.Q4_K, WeightFormat.F16}) {
-            for (int n : new int[] {1, 5, 40}) r.add(moe(f, n, ExpertSelection.topK(8), 512, 256, 64));
+            for (int n : new int[] {1, 5, 40}) r.add(Check.of("moe", () -> moe(f, n, ExpertSelection.topK(8), 512, 256, 64)));
         }
-        r.add(moe(WeightFormat.Q8_0, 5, new ExpertSelection(8, 2, 0.3f), 512, 256, 64));
-        r.add(moe(WeightFormat.Q4_0, 300, ExpertSelection.topK(8), 512, 256, 64));
+        r.add(Check.of("moe", () -> moe(WeightFormat.Q8_0, 5, new ExpertSelection(8, 2, 0.3f), 512, 256, 64)));
+        r.add(Check.of("moe", () -> moe(WeightFormat.Q4_0, 300, ExpertSelection.topK(8), 512, 256, 64)));
+        return r;
+    }
+
+    /** Runs every check of {@link #checks()}. */
+    public List<OpResult> all() {
+        List<OpResult> r = new ArrayList<>();
+        for (Check c : checks()) r.addAll(c.run().get());
         return r;
     }
 }

@@ -30,7 +30,8 @@ public record OpResult(String op, String detail, ErrorStats error, Precision pre
         String max = error == null ? "-" : String.format(Locale.ROOT, "%.2e", error.maxAbs());
         String time = Double.isNaN(gpuMillis) ? "-" : String.format(Locale.ROOT, "%.3f", gpuMillis);
         String verdict = passed() ? "ok" : failure != null ? "ERROR " + failure
-                : "FAIL" + (error.badValues() > 0 ? " (" + error.badValues() + " NaN/unwritten)" : "");
+                : "FAIL" + (error.badValues() > 0 ? " (" + error.badValues() + " NaN/unwritten of " + error.count() + ")" : "")
+                        + " worst " + error.worst();
         return String.format(Locale.ROOT, "%-10s %-34s %9s %7s %9s %9s %14s  %s", op, detail, err, bound, max, time, throughput, verdict);
     }
 
