@@ -17,10 +17,14 @@ constexpr int MM_PAD = 8;  // halves per shared row: 72-half rows make every fra
 
 // D += A * B for one m16n8k16 tile; A row-major 16x16, B column-major 16x8, as packed f16 pairs.
 __device__ __forceinline__ void mma_m16n8k16(float* c, const uint32_t* a, const uint32_t* b) {
+#ifdef HY_HOST_SIMT
+    simt::mma_m16n8k16(c, a, b);  // the CPU emulation of kernels-ptx/host-check/simt.h
+#else
     asm volatile(
         "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%0,%1,%2,%3};\n"
         : "+f"(c[0]), "+f"(c[1]), "+f"(c[2]), "+f"(c[3])
         : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
+#endif
 }
 
 __device__ __forceinline__ uint32_t pack_half2(float lo, float hi) {

@@ -20,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,18 +35,18 @@ class HostFormatCheckTest {
 
     @Test
     void kernelFormatCodeEqualsTheJavaCodecs() throws Exception {
-        Path nvcc = onPath("nvcc");
+        Path nvcc = Toolkit.onPath("nvcc");
         assumeTrue(nvcc != null, "nvcc is not on PATH: host check of the kernel format code skipped");
         long seed = System.nanoTime();
         Path cases = tmp.resolve("cases.bin");
         int count = writeCases(cases, new Random(seed));
         Path exe = tmp.resolve("decode_check");
         Path src = KernelSources.DIR.getParent().resolve("host-check/decode_check.cu");
-        Result build = run(List.of(nvcc.toString(), "-std=c++17", "-O1", "-o", exe.toString(), src.toString()), 300);
-        assertEquals(0, build.code, "nvcc failed:\n" + build.out);
-        Result r = run(List.of(exe.toString(), cases.toString()), 120);
-        assertEquals(0, r.code, "seed " + seed + ":\n" + r.out);
-        assertEquals("ok " + count, r.out.strip());
+        Toolkit.Result build = Toolkit.exec(List.of(nvcc.toString(), "-std=c++17", "-O1", "-o", exe.toString(), src.toString()), 300);
+        assertEquals(0, build.code(), "nvcc failed:\n" + build.out());
+        Toolkit.Result r = Toolkit.exec(List.of(exe.toString(), cases.toString()), 120);
+        assertEquals(0, r.code(), "seed " + seed + ":\n" + r.out());
+        assertEquals("ok " + count, r.out().strip());
     }
 
     /** Rows of 256 values (two super-blocks' worth of units for K-quants), varied scales, a few exact zeros. */
@@ -105,25 +104,5 @@ class HostFormatCheckTest {
         b.put((byte) n.length).put(n).putInt(op).putInt(values.length).putInt(bytes.length).put(bytes);
         for (float v : values) b.putFloat(v);
         out.write(b.array());
-    }
-
-    private record Result(int code, String out) {}
-
-    private static Result run(List<String> cmd, long seconds) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            fail(cmd.getFirst() + " did not finish in " + seconds + " s");
-        }
-        return new Result(p.exitValue(), out);
-    }
-
-    private static Path onPath(String tool) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-            Path p = Path.of(dir, tool);
-            if (Files.isExecutable(p)) return p;
-        }
-        return null;
     }
 }
