@@ -1,18 +1,15 @@
 package hy.cuda;
 
-import jcuda.driver.CUresult;
-import jcuda.driver.JCudaDriver;
-
 /**
  * Allocates device memory with accounting per category; an allocation the GPU cannot satisfy becomes a
  * {@link GpuOutOfMemoryException} saying how much was asked for, how much is free and what hy holds.
  */
 public final class DeviceAllocator {
-    private final CudaContext context;
+    private final Gpu gpu;
     private final MemoryAccounting accounting;
 
-    public DeviceAllocator(CudaContext context, MemoryAccounting accounting) {
-        this.context = context;
+    public DeviceAllocator(Gpu gpu, MemoryAccounting accounting) {
+        this.gpu = gpu;
         this.accounting = accounting;
     }
 
@@ -23,20 +20,30 @@ public final class DeviceAllocator {
     /** @param what names the buffer in errors and logs ("KV cache", "blk.3.attn_q.weight") */
     public DeviceBuffer allocate(long bytes, MemoryCategory category, String what) {
         if (bytes < 0) throw new IllegalArgumentException(what + ": negative size " + bytes);
-        long size = Math.max(bytes, 256); // cuMemAlloc rejects 0; 256 keeps every buffer's start aligned alike
-        DevicePointer p = new DevicePointer();
-        int r = JCudaDriver.cuMemAlloc(p, size);
-        if (r == CUresult.CUDA_ERROR_OUT_OF_MEMORY) {
-            long[] info = context.memoryInfo();
-            throw new GpuOutOfMemoryException(what, size, info[0], info[1], accounting.summary(), r);
+        long size = Math.max(bytes, 256); // the driver rejects 0; 256 keeps every buffer's start aligned alike
+        long address = gpu.allocate(size);
+        if (address == 0) {
+            long[] info = gpu.memoryInfo();
+            throw new GpuOutOfMemoryException(what, size, info[0], info[1], accounting.summary(), jcuda.driver.CUresult.CUDA_ERROR_OUT_OF_MEMORY);
         }
-        Cu.check(r, "cuMemAlloc", what + ", " + Bytes.format(size));
         accounting.add(category, size);
-        return new DeviceBuffer(this, p, size, category, what);
+        return new DeviceBuffer(this, address, size, category, what);
     }
 
-    void free(DevicePointer p, long bytes, MemoryCategory category, String what) {
-        Cu.check(JCudaDriver.cuMemFree(p), "cuMemFree", what);
+    /** Page-locked host memory, accounted as {@link MemoryCategory#PINNED_HOST}. */
+    public PinnedBuffer allocateHost(long bytes, boolean uploadOnly) {
+        PinnedBuffer b = new PinnedBuffer(this, gpu.allocateHost(bytes, uploadOnly));
+        accounting.add(MemoryCategory.PINNED_HOST, b.bytes());
+        return b;
+    }
+
+    void free(long address, long bytes, MemoryCategory category) {
+        gpu.free(address);
         accounting.add(category, -bytes);
+    }
+
+    void freeHost(PinnedBuffer b) {
+        gpu.freeHost(b.segment());
+        accounting.add(MemoryCategory.PINNED_HOST, -b.bytes());
     }
 }

@@ -1,5 +1,8 @@
 /**
- * The CUDA backend over JCuda's driver API. This package is the thin driver layer: {@link hy.cuda.CudaProbe} (is there
+ * The CUDA backend over JCuda's driver API. This package is the thin driver layer. {@link hy.cuda.Gpu} is the device
+ * API the backend uses (memory, stream-ordered copies, launches, markers, capture), implemented by
+ * {@link hy.cuda.JCudaGpu} on a real device and, in tests, by a CPU emulator running the same kernel sources. Beneath
+ * it: {@link hy.cuda.CudaProbe} (is there
  * a usable GPU, and if not why), {@link hy.cuda.CudaContext} (the device's primary context, bound per calling
  * thread), {@link hy.cuda.CudaStream}, {@link hy.cuda.CudaEvent}, device memory with accounting per
  * {@link hy.cuda.MemoryCategory} ({@link hy.cuda.DeviceAllocator}, {@link hy.cuda.DeviceBuffer}), pinned host memory

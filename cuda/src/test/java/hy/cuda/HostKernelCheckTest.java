@@ -15,20 +15,15 @@ import org.junit.jupiter.api.io.TempDir;
  * thread, barriers, warp shuffles, mma.sync computed from the documented fragment layout) against plain
  * double-precision references (kernels-ptx/host-check/kernel_check.cpp): indexing, tiling, masking, tensor-core
  * fragments, online softmax, MoE routing and grouping. No GPU needed; nvcc (as the C++ driver that knows the CUDA
- * headers) must be on PATH. The default run takes one weight format per family; the slow one every format.
+ * headers) must be on PATH. Slow (the emulator runs every format); EmulatedBackendTest covers the default run.
  */
+@Tag("slow")
 class HostKernelCheckTest {
     @TempDir
     Path tmp;
 
     @Test
-    void kernelsComputeTheReferenceOnTheEmulator() throws Exception {
-        run(true);
-    }
-
-    @Test
-    @Tag("slow")
-    void everyFormatOnTheEmulator() throws Exception {
+    void everyKernelComputesTheReferenceOnTheEmulator() throws Exception {
         run(false);
     }
 

@@ -1,13 +1,11 @@
 package hy.cuda.backend;
 
-import hy.cuda.Cu;
-import hy.cuda.CudaContext;
-import hy.cuda.CudaGraph;
-import hy.cuda.CudaKernelRunner;
-import hy.cuda.CudaStream;
 import hy.cuda.DeviceAllocator;
 import hy.cuda.DeviceBuffer;
 import hy.cuda.DeviceInfo;
+import hy.cuda.Gpu;
+import hy.cuda.JCudaGpu;
+import hy.cuda.KernelRunner;
 import hy.cuda.MemoryAccounting;
 import hy.cuda.MemoryCategory;
 import hy.cuda.PinnedBuffer;
@@ -39,7 +37,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
-import jcuda.driver.JCudaDriver;
 
 /**
  * Every op on one NVIDIA GPU. Weights are uploaded once at {@link #weight} (through pinned staging buffers, the
@@ -80,11 +77,9 @@ public final class CudaBackend implements Backend {
     private static final int QUIET_NAN = 0x7FC00000;
 
     private final List<AutoCloseable> resources = new ArrayList<>();
-    private final CudaContext context;
-    private final CudaStream stream;
+    private final Gpu gpu;
     private final MemoryAccounting accounting = new MemoryAccounting();
     private final DeviceAllocator allocator;
-    private final CudaKernelRunner runner;
     private final EmbedLauncher embedding;
     private final NormLauncher norms;
     private final LinearLauncher linear;
@@ -106,34 +101,45 @@ public final class CudaBackend implements Backend {
 
     /** Opens the GPU that {@link hy.cuda.CudaProbe} found; throws with the probe's reason when there is none. */
     public static CudaBackend open(Options options) {
-        return new CudaBackend(options);
+        long t0 = System.nanoTime();
+        JCudaGpu gpu = JCudaGpu.open();
+        options.log().accept(gpu.device() + "; kernels loaded in " + (System.nanoTime() - t0) / 1_000_000 + " ms (JIT "
+                + gpu.jitSummary() + ")");
+        CublasGemm cublas = options.useCublas() ? CublasGemm.tryCreate(gpu.stream(), options.log()) : null;
+        try {
+            return new CudaBackend(gpu, options, cublas);
+        } catch (RuntimeException | Error e) {
+            if (cublas != null) cublas.close();
+            gpu.close();
+            throw e;
+        }
     }
 
-    private CudaBackend(Options options) {
-        context = CudaContext.open();
+    /** The backend on any {@link Gpu} (tests run it on the kernel emulator); it closes the Gpu when closed. */
+    public static CudaBackend on(Gpu gpu, Options options) {
+        return new CudaBackend(gpu, options, null);
+    }
+
+    private CudaBackend(Gpu gpu, Options options, CublasGemm cublas) {
+        this.gpu = gpu;
         try {
-            stream = own(new CudaStream());
-            allocator = new DeviceAllocator(context, accounting);
-            long t0 = System.nanoTime();
-            runner = own(new CudaKernelRunner(stream));
-            options.log().accept(context.device() + "; kernels loaded in " + (System.nanoTime() - t0) / 1_000_000
-                    + " ms (JIT " + runner.jitSummary() + ")");
+            allocator = new DeviceAllocator(gpu, accounting);
+            KernelRunner runner = gpu.kernels();
             embedding = new EmbedLauncher(runner);
             norms = new NormLauncher(runner);
             linear = new LinearLauncher(runner);
             attention = new AttentionLauncher(runner);
             elementwise = new ElementwiseLauncher(runner);
             moe = new CudaMoe(linear, new MoeLauncher(runner), elementwise);
-            scratch = own(new Scratch(allocator, stream));
-            ropes = own(new RopeTables(allocator));
-            uploader = own(new WeightUploader(stream, accounting, options.progress()));
-            stepUploads = own(new StepUploads(STEP_RING_BYTES, allocator, accounting, stream, false));
+            scratch = own(new Scratch(allocator, gpu));
+            ropes = own(new RopeTables(gpu, allocator));
+            uploader = own(new WeightUploader(gpu, allocator, options.progress()));
+            stepUploads = own(new StepUploads(STEP_RING_BYTES, gpu, allocator, false));
             uploads = stepUploads;
-            cublas = options.useCublas() ? CublasGemm.tryCreate(stream, options.log()) : null;
+            this.cublas = cublas;
             if (cublas != null) own(cublas);
         } catch (RuntimeException | Error e) {
             closeResources();
-            context.close();
             throw e;
         }
     }
@@ -149,7 +155,7 @@ public final class CudaBackend implements Backend {
     }
 
     public DeviceInfo device() {
-        return context.device();
+        return gpu.device();
     }
 
     /** Device memory held per category. */
@@ -163,7 +169,7 @@ public final class CudaBackend implements Backend {
 
     private void enter() {
         if (closed) throw new IllegalStateException("the CUDA backend is closed");
-        context.bind();
+        gpu.bind();
     }
 
     private void notWhileCapturing(String what) {
@@ -257,7 +263,7 @@ public final class CudaBackend implements Backend {
         enter();
         notWhileCapturing("release");
         CudaWeight c = CudaWeight.of(w, this);
-        stream.synchronize(); // queued kernels may still read it
+        gpu.synchronize(); // queued kernels may still read it
         owned.remove(c);
         weights.remove(keyOf(c.tensor()));
         c.data().close();
@@ -271,7 +277,7 @@ public final class CudaBackend implements Backend {
         if (!c.isWholeMatrix()) {
             throw new IllegalArgumentException("release the activations matrix itself, not a view of some of its rows");
         }
-        stream.synchronize();
+        gpu.synchronize();
         c.buffer.close();
     }
 
@@ -393,9 +399,8 @@ public final class CudaBackend implements Backend {
         long bytes = 4 * c.elements();
         if (dst.length < c.elements()) throw new IllegalArgumentException("destination of " + dst.length + " floats for " + c.elements());
         PinnedBuffer p = transfer(bytes);
-        Cu.check(JCudaDriver.cuMemcpyDtoHAsync(p.pointer(0), c.buffer.pointer(c.byteOffset(0), bytes), bytes, stream.handle()),
-                "cuMemcpyDtoHAsync", "activations");
-        stream.synchronize();
+        gpu.copyToHost(p.segment(), c.buffer.address(c.byteOffset(0), bytes), bytes);
+        gpu.synchronize();
         MemorySegment.copy(p.segment(), ValueLayout.JAVA_FLOAT, 0, dst, 0, (int) c.elements());
     }
 
@@ -408,23 +413,21 @@ public final class CudaBackend implements Backend {
         if (src.length < c.elements()) throw new IllegalArgumentException("source of " + src.length + " floats for " + c.elements());
         PinnedBuffer p = transfer(bytes);
         MemorySegment.copy(src, 0, p.segment(), ValueLayout.JAVA_FLOAT, 0, (int) c.elements());
-        Cu.check(JCudaDriver.cuMemcpyHtoDAsync(c.buffer.pointer(c.byteOffset(0), bytes), p.pointer(0), bytes, stream.handle()),
-                "cuMemcpyHtoDAsync", "activations");
-        stream.synchronize(); // the pinned buffer is reused by the next transfer
+        gpu.copyToDevice(c.buffer.address(c.byteOffset(0), bytes), p.segment(), bytes);
+        gpu.synchronize(); // the pinned buffer is reused by the next transfer
     }
 
     /** Fills {@code a} with NaN (checks poison outputs so that an element a kernel never wrote cannot pass). */
     public void poison(Activations a) {
         enter();
         CudaActivations c = CudaActivations.of(a, this);
-        Cu.check(JCudaDriver.cuMemsetD32Async(c.buffer.pointer(c.byteOffset(0), 4 * c.elements()), QUIET_NAN, c.elements(),
-                stream.handle()), "cuMemsetD32Async", "poison");
+        gpu.fill32(c.buffer.address(c.byteOffset(0), 4 * c.elements()), QUIET_NAN, c.elements());
     }
 
     private PinnedBuffer transfer(long bytes) {
         if (transfer == null || transfer.bytes() < bytes) {
             if (transfer != null) transfer.close();
-            transfer = new PinnedBuffer(Math.max(bytes, 1 << 20), false, accounting, "activation transfers");
+            transfer = allocator.allocateHost(Math.max(bytes, 1 << 20), false);
         }
         return transfer;
     }
@@ -434,17 +437,17 @@ public final class CudaBackend implements Backend {
      * by the launch that caused it instead of by a later call. Slows everything down; also -Dhy.cuda.sync=true.
      */
     public void setSynchronousLaunches(boolean on) {
-        runner.setSyncEachLaunch(on);
+        gpu.setSyncEachLaunch(on);
     }
 
     /** Waits until every queued op has finished (for timing). */
     public void synchronize() {
         enter();
-        stream.synchronize();
+        gpu.synchronize();
     }
 
-    CudaStream stream() {
-        return stream;
+    Gpu gpu() {
+        return gpu;
     }
 
     // ---- graphs ---------------------------------------------------------------------------------------------------
@@ -457,12 +460,12 @@ public final class CudaBackend implements Backend {
     public CudaStepGraph captureStep(int tokens, Runnable step) {
         enter();
         notWhileCapturing("graph capture");
-        StepUploads recorded = new StepUploads(CAPTURE_RING_BYTES, allocator, accounting, stream, true);
+        StepUploads recorded = new StepUploads(CAPTURE_RING_BYTES, gpu, allocator, true);
         uploads = recorded;
         capturing = true;
         scratch.freeze(true);
         try {
-            CudaGraph g = CudaGraph.capture(runner, step);
+            Gpu.Replay g = gpu.capture(step);
             return new CudaStepGraph(this, g, recorded, tokens, scratch.generation());
         } catch (RuntimeException | Error e) {
             recorded.close();
@@ -485,15 +488,15 @@ public final class CudaBackend implements Backend {
     @Override
     public void close() {
         if (closed) return;
-        context.bind();
-        stream.synchronize();
+        gpu.bind();
+        gpu.synchronize();
         closed = true;
         for (CudaWeight w : owned) w.data().close();
         owned.clear();
         weights.clear();
         if (transfer != null) transfer.close();
         closeResources();
-        context.close();
+        gpu.close();
     }
 
     private void closeResources() {

@@ -1,7 +1,6 @@
 package hy.cuda.backend;
 
-import hy.cuda.CudaEvent;
-import hy.cuda.CudaGraph;
+import hy.cuda.Gpu;
 
 /**
  * A captured step (see {@link CudaBackend#captureStep}): each {@link #launch} writes the step's token ids and position
@@ -10,14 +9,15 @@ import hy.cuda.CudaGraph;
  */
 public final class CudaStepGraph implements AutoCloseable {
     private final CudaBackend backend;
-    private final CudaGraph graph;
+    private final Gpu.Replay graph;
     private final StepUploads slots;
     private final int tokens;
     private final int scratchGeneration;
-    private final CudaEvent replayed = new CudaEvent();
+    private final Gpu.Marker replayed;
 
-    CudaStepGraph(CudaBackend backend, CudaGraph graph, StepUploads slots, int tokens, int scratchGeneration) {
+    CudaStepGraph(CudaBackend backend, Gpu.Replay graph, StepUploads slots, int tokens, int scratchGeneration) {
         this.backend = backend;
+        this.replayed = backend.gpu().marker();
         this.graph = graph;
         this.slots = slots;
         this.tokens = tokens;
@@ -33,10 +33,10 @@ public final class CudaStepGraph implements AutoCloseable {
     public void launch(int[] ids, int startPos) {
         if (ids.length != tokens) throw new IllegalArgumentException("graph captured for " + tokens + " tokens, launched with " + ids.length);
         backend.beforeReplay(scratchGeneration);
-        replayed.synchronize();
+        replayed.await();
         slots.rewrite(ids, startPos);
         graph.launch();
-        replayed.record(backend.stream());
+        replayed.record();
     }
 
     @Override

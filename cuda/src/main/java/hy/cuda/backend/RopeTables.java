@@ -1,23 +1,24 @@
 package hy.cuda.backend;
 
-import hy.cuda.Cu;
 import hy.cuda.DeviceAllocator;
 import hy.cuda.DeviceBuffer;
+import hy.cuda.Gpu;
 import hy.cuda.MemoryCategory;
+import java.lang.foreign.MemorySegment;
 import java.util.HashMap;
 import java.util.Map;
-import jcuda.Pointer;
-import jcuda.driver.JCudaDriver;
 
 /**
  * The RoPE inverse frequencies base^(−2i/d) per (head size, base), computed in double exactly as the CPU's Rope does
  * and uploaded once; the kernel multiplies them by the position in double.
  */
 final class RopeTables implements AutoCloseable {
+    private final Gpu gpu;
     private final DeviceAllocator allocator;
     private final Map<String, DeviceBuffer> tables = new HashMap<>();
 
-    RopeTables(DeviceAllocator allocator) {
+    RopeTables(Gpu gpu, DeviceAllocator allocator) {
+        this.gpu = gpu;
         this.allocator = allocator;
     }
 
@@ -35,7 +36,7 @@ final class RopeTables implements AutoCloseable {
             if (capturing) throw new IllegalStateException("RoPE table made during graph capture; run the step once before capturing it");
             double[] f = inverseFrequencies(headDim, base);
             b = allocator.allocate(8L * f.length, MemoryCategory.SCRATCH, "RoPE table");
-            Cu.check(JCudaDriver.cuMemcpyHtoD(b.pointer(0, 8L * f.length), Pointer.to(f), 8L * f.length), "cuMemcpyHtoD", "RoPE table");
+            gpu.copyToDeviceNow(b.address(0, 8L * f.length), MemorySegment.ofArray(f), 8L * f.length);
             tables.put(key, b);
         }
         return b.address();

@@ -1,8 +1,8 @@
 package hy.cuda.backend;
 
-import hy.cuda.CudaStream;
 import hy.cuda.DeviceAllocator;
 import hy.cuda.DeviceBuffer;
+import hy.cuda.Gpu;
 import hy.cuda.MemoryCategory;
 
 /**
@@ -12,14 +12,14 @@ import hy.cuda.MemoryCategory;
  */
 final class Scratch implements AutoCloseable {
     private final DeviceAllocator allocator;
-    private final CudaStream stream;
+    private final Gpu gpu;
     private DeviceBuffer buffer;
     private int generation;
     private boolean frozen;
 
-    Scratch(DeviceAllocator allocator, CudaStream stream) {
+    Scratch(DeviceAllocator allocator, Gpu gpu) {
         this.allocator = allocator;
-        this.stream = stream;
+        this.gpu = gpu;
     }
 
     /** The base address of at least {@code bytes} of scratch. */
@@ -30,7 +30,7 @@ final class Scratch implements AutoCloseable {
             }
             long size = Math.max(bytes, buffer == null ? 0 : buffer.bytes() * 2);
             if (buffer != null) {
-                stream.synchronize();
+                gpu.synchronize();
                 buffer.close();
             }
             buffer = allocator.allocate(size, MemoryCategory.SCRATCH, "scratch");

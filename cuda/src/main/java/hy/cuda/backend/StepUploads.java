@@ -1,16 +1,13 @@
 package hy.cuda.backend;
 
-import hy.cuda.Cu;
-import hy.cuda.CudaStream;
 import hy.cuda.DeviceAllocator;
 import hy.cuda.DeviceBuffer;
-import hy.cuda.MemoryAccounting;
+import hy.cuda.Gpu;
 import hy.cuda.MemoryCategory;
 import hy.cuda.PinnedBuffer;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
-import jcuda.driver.JCudaDriver;
 
 /**
  * The small per-step inputs kernels read from device memory (token ids, the first position), staged in pinned memory
@@ -26,16 +23,16 @@ final class StepUploads implements AutoCloseable {
     record Slot(Kind kind, long offset, int count) {}
 
     private static final long ALIGN = 16;
+    private final Gpu gpu;
     private final PinnedBuffer host;
     private final DeviceBuffer device;
-    private final CudaStream stream;
     private final List<Slot> recorded;
     private long next;
 
-    StepUploads(long bytes, DeviceAllocator allocator, MemoryAccounting accounting, CudaStream stream, boolean record) {
-        this.host = new PinnedBuffer(bytes, true, accounting, "step inputs");
+    StepUploads(long bytes, Gpu gpu, DeviceAllocator allocator, boolean record) {
+        this.gpu = gpu;
+        this.host = allocator.allocateHost(bytes, true);
         this.device = allocator.allocate(bytes, MemoryCategory.SCRATCH, "step inputs");
-        this.stream = stream;
         this.recorded = record ? new ArrayList<>() : null;
     }
 
@@ -58,7 +55,7 @@ final class StepUploads implements AutoCloseable {
         if (bytes > host.bytes()) throw new IllegalArgumentException(count + " step inputs exceed the staging ring");
         if (next + bytes > host.bytes()) {
             if (recorded != null) throw new IllegalStateException("a captured step uploads more than " + host.bytes() + " bytes of step inputs");
-            stream.synchronize(); // every queued copy out of the ring has run
+            gpu.synchronize(); // every queued copy out of the ring has run
             next = 0;
         }
         long at = next;
@@ -68,9 +65,9 @@ final class StepUploads implements AutoCloseable {
     }
 
     private long copy(long at, long bytes) {
-        Cu.check(JCudaDriver.cuMemcpyHtoDAsync(device.pointer(at, bytes), host.pointer(at), bytes, stream.handle()),
-                "cuMemcpyHtoDAsync", "step inputs");
-        return device.address(at);
+        long dst = device.address(at, bytes);
+        gpu.copyToDevice(dst, host.segment().asSlice(at, bytes), bytes);
+        return dst;
     }
 
     /** For a recorded ring: writes new values into every recorded slot (before a replay). */

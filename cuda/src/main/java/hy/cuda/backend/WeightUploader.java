@@ -1,13 +1,10 @@
 package hy.cuda.backend;
 
-import hy.cuda.Cu;
-import hy.cuda.CudaEvent;
-import hy.cuda.CudaStream;
+import hy.cuda.DeviceAllocator;
 import hy.cuda.DeviceBuffer;
-import hy.cuda.MemoryAccounting;
+import hy.cuda.Gpu;
 import hy.cuda.PinnedBuffer;
 import java.lang.foreign.MemorySegment;
-import jcuda.driver.JCudaDriver;
 
 /**
  * Copies weights from the mapped file to the device through two pinned staging buffers: while the GPU pulls one
@@ -17,23 +14,23 @@ import jcuda.driver.JCudaDriver;
 final class WeightUploader implements AutoCloseable {
     static final long CHUNK = 32L << 20;
 
-    private final CudaStream stream;
+    private final Gpu gpu;
     private final PinnedBuffer[] staging = new PinnedBuffer[2];
-    private final CudaEvent[] free = new CudaEvent[2];
+    private final Gpu.Marker[] free = new Gpu.Marker[2];
     private final UploadProgress progress;
     private long total;
     private int turn;
 
-    WeightUploader(CudaStream stream, MemoryAccounting accounting, UploadProgress progress) {
-        this.stream = stream;
+    WeightUploader(Gpu gpu, DeviceAllocator allocator, UploadProgress progress) {
+        this.gpu = gpu;
         this.progress = progress;
         for (int i = 0; i < 2; i++) {
-            staging[i] = new PinnedBuffer(CHUNK, true, accounting, "weight staging");
-            free[i] = new CudaEvent();
+            staging[i] = allocator.allocateHost(CHUNK, true);
+            free[i] = gpu.marker();
         }
     }
 
-    /** Queues the copy of {@code src} into {@code dst} (same size) and reports progress under {@code name}. */
+    /** Queues the copy of {@code src} into {@code dst} and reports progress under {@code name}. */
     void upload(String name, MemorySegment src, DeviceBuffer dst) {
         long n = src.byteSize();
         if (n > dst.bytes()) throw new IllegalArgumentException(name + ": " + n + " bytes do not fit a buffer of " + dst.bytes());
@@ -41,11 +38,10 @@ final class WeightUploader implements AutoCloseable {
             long len = Math.min(CHUNK, n - off);
             int i = turn;
             turn ^= 1;
-            free[i].synchronize(); // the GPU has finished reading this staging buffer's previous chunk
+            free[i].await(); // the GPU has finished reading this staging buffer's previous chunk
             MemorySegment.copy(src, off, staging[i].segment(), 0, len);
-            Cu.check(JCudaDriver.cuMemcpyHtoDAsync(dst.pointer(off, len), staging[i].pointer(0), len, stream.handle()),
-                    "cuMemcpyHtoDAsync", name);
-            free[i].record(stream);
+            gpu.copyToDevice(dst.address(off, len), staging[i].segment(), len);
+            free[i].record();
         }
         total += n;
         progress.uploaded(name, n, total);
@@ -58,7 +54,7 @@ final class WeightUploader implements AutoCloseable {
     @Override
     public void close() {
         for (int i = 0; i < 2; i++) {
-            free[i].synchronize();
+            free[i].await();
             free[i].close();
             staging[i].close();
         }

@@ -31,15 +31,22 @@ public final class OpChecks {
     private final CpuBackend cpu = new CpuBackend();
     private final CudaBackend gpu;
     private final Random seeds;
+    private final boolean timed;
 
     public OpChecks(CudaBackend gpu, long seed) {
+        this(gpu, seed, true);
+    }
+
+    /** @param timed also time ops that have a throughput to report (off where the device is an emulator) */
+    public OpChecks(CudaBackend gpu, long seed, boolean timed) {
         this.gpu = gpu;
         this.seeds = new Random(seed);
+        this.timed = timed;
     }
 
     /** One check's memory and random numbers; closing it frees the GPU buffers it made. */
     private final class Case implements AutoCloseable {
-        final Arena arena = Arena.ofConfined();
+        final Arena arena = Arena.ofShared(); // the CPU backend reads weights from its worker threads
         final TestTensors t = new TestTensors(arena, new Random(seeds.nextLong()));
         private final List<Weight> weights = new ArrayList<>();
         private final List<Activations> activations = new ArrayList<>();
@@ -93,7 +100,7 @@ public final class OpChecks {
     }
 
     private double time(Runnable op) {
-        return Timing.medianMillis(gpu, op, 3, 10);
+        return timed ? Timing.medianMillis(gpu, op, 3, 10) : Double.NaN;
     }
 
     // ---- the checks -----------------------------------------------------------------------------------------------
@@ -121,7 +128,7 @@ public final class OpChecks {
             gpu.rmsNorm(x[1], gamma[1], 1e-5f, out[1]);
             ErrorStats e = c.compare(out);
             double ms = time(() -> gpu.rmsNorm(x[1], gamma[1], 1e-5f, out[1]));
-            return new OpResult("rmsnorm", detail, e, Precision.FLOAT32, ms, Timing.gbps(8L * tokens * width, ms), null);
+            return new OpResult("rmsnorm", detail, e, Precision.FLOAT32, ms, timed ? Timing.gbps(8L * tokens * width, ms) : "", null);
         });
     }
 
@@ -160,7 +167,7 @@ public final class OpChecks {
             gpu.matmul(w[1], x[1], y[1]);
             ErrorStats e = c.compare(y);
             double ms = time(() -> gpu.matmul(w[1], x[1], y[1]));
-            String tp = matvec ? Timing.gbps(wt.byteSize(), ms) : Timing.tflops(2.0 * rows * rowLength * tokens, ms);
+            String tp = !timed ? "" : matvec ? Timing.gbps(wt.byteSize(), ms) : Timing.tflops(2.0 * rows * rowLength * tokens, ms);
             return new OpResult("matmul", detail, e, matvec ? Precision.FLOAT32 : Precision.TENSOR_CORE_F16, ms, tp, null);
         });
     }
