@@ -130,7 +130,7 @@ public final class CudaBackend implements Backend {
             linear = new LinearLauncher(runner);
             attention = new AttentionLauncher(runner);
             elementwise = new ElementwiseLauncher(runner);
-            moe = new CudaMoe(linear, new MoeLauncher(runner), elementwise);
+            moe = new CudaMoe(linear, new MoeLauncher(runner), elementwise, gpu);
             scratch = own(new Scratch(allocator, gpu));
             ropes = own(new RopeTables(gpu, allocator));
             uploader = own(new WeightUploader(gpu, allocator, options.progress()));
@@ -163,8 +163,9 @@ public final class CudaBackend implements Backend {
         return accounting;
     }
 
-    boolean owns(CudaWeight w) {
-        return owned.contains(w);
+    /** Whether {@code w} was prepared by this backend (and not released). */
+    public boolean owns(Weight w) {
+        return w instanceof CudaWeight c && owned.contains(c);
     }
 
     private void enter() {
@@ -374,6 +375,47 @@ public final class CudaBackend implements Backend {
         moe.run(a.address(), a.tokens, a.width, cw, selection, o.address(), scratch);
     }
 
+    /** A dense SwiGLU FFN (the shared expert on its own): acc += Wdown · (silu(Wgate x) ⊙ Wup x). */
+    public void ffn(Activations x, Weight gate, Weight up, Weight down, Activations acc) {
+        enter();
+        CudaActivations a = CudaActivations.of(x, this), o = CudaActivations.of(acc, this);
+        CudaWeight g = CudaWeight.of(gate, this), u = CudaWeight.of(up, this), d = CudaWeight.of(down, this);
+        int n = a.tokens, ff = g.rows();
+        if (g.rowLength() != a.width || u.rowLength() != a.width || u.rows() != ff || d.rowLength() != ff || d.rows() != o.width
+                || o.tokens != n) {
+            throw new IllegalArgumentException("ffn shapes: x " + n + "×" + a.width + ", gate " + g.tensor() + ", up " + u.tensor()
+                    + ", down " + d.tensor() + ", acc " + o.tokens + "×" + o.width);
+        }
+        ScratchLayout l = new ScratchLayout();
+        long gOff = l.floats((long) n * ff), uOff = l.floats((long) n * ff), yOff = l.floats((long) n * o.width);
+        long base = scratch.base(l.size());
+        linear.linear(g.format(), g.address(), g.rowBytes(), a.width, ff, a.address(), n, base + gOff);
+        linear.linear(u.format(), u.address(), u.rowBytes(), a.width, ff, a.address(), n, base + uOff);
+        elementwise.swiglu(base + gOff, base + uOff, base + gOff, (long) n * ff);
+        linear.linear(d.format(), d.address(), d.rowBytes(), ff, o.width, base + gOff, n, base + yOff);
+        elementwise.add(o.address(), base + yOff, o.elements());
+    }
+
+    /**
+     * The routed experts for a routing decided on the host: acc[t] += Σ_j weights[t·topK + j] · FFN_ids[t·topK + j](x[t])
+     * over slots whose id is not −1. (Backend's {@code routedExperts(x, ExpertRouting, ...)} passes its arrays here.)
+     */
+    public void routedExperts(Activations x, int topK, int[] ids, float[] weights, Weight gateExps, Weight upExps,
+            Weight downExps, Activations acc) {
+        enter();
+        CudaActivations a = CudaActivations.of(x, this), o = CudaActivations.of(acc, this);
+        CudaWeight g = CudaWeight.of(gateExps, this), u = CudaWeight.of(upExps, this), d = CudaWeight.of(downExps, this);
+        int n = a.tokens;
+        if (ids.length != n * topK || weights.length != n * topK || o.tokens != n || o.width != a.width) {
+            throw new IllegalArgumentException("routed experts: " + n + " tokens × top-" + topK + " but " + ids.length + " ids, "
+                    + weights.length + " weights, acc " + o.tokens + "×" + o.width);
+        }
+        for (int id : ids) {
+            if (id < -1 || id >= g.experts()) throw new IllegalArgumentException("expert id " + id + " outside 0.." + (g.experts() - 1));
+        }
+        moe.routedOnly(a.address(), n, a.width, g, u, d, topK, uploads.ints(ids), uploads.floats(weights), o.address(), scratch);
+    }
+
     @Override
     public void add(Activations acc, Activations x) {
         enter();
@@ -388,11 +430,11 @@ public final class CudaBackend implements Backend {
     public void read(Activations a, int row, float[] dst) {
         CudaActivations c = CudaActivations.of(a, this);
         if (row < 0 || row >= c.tokens) throw new IndexOutOfBoundsException("row " + row + " of " + c.tokens);
-        download(c.rows(row, 1), dst);
+        read(c.rows(row, 1), dst);
     }
 
     /** Copies all rows of {@code a} to {@code dst} (row-major), waiting for the device. */
-    public void download(Activations a, float[] dst) {
+    public void read(Activations a, float[] dst) {
         enter();
         notWhileCapturing("read-back");
         CudaActivations c = CudaActivations.of(a, this);
@@ -405,7 +447,7 @@ public final class CudaBackend implements Backend {
     }
 
     /** Writes {@code src} (row-major) into all rows of {@code a}: how activations computed elsewhere come in. */
-    public void upload(Activations a, float[] src) {
+    public void write(Activations a, float[] src) {
         enter();
         notWhileCapturing("upload");
         CudaActivations c = CudaActivations.of(a, this);

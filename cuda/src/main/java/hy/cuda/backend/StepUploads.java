@@ -5,6 +5,7 @@ import hy.cuda.DeviceBuffer;
 import hy.cuda.Gpu;
 import hy.cuda.MemoryCategory;
 import hy.cuda.PinnedBuffer;
+import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +19,8 @@ import java.util.List;
  * step's tokens and position into the very bytes the captured copies read.
  */
 final class StepUploads implements AutoCloseable {
-    enum Kind { TOKENS, POSITION }
+    /** TOKENS and POSITION slots are rewritten before a replay; DATA (a host-decided routing, say) is not. */
+    enum Kind { TOKENS, POSITION, DATA }
 
     record Slot(Kind kind, long offset, int count) {}
 
@@ -41,6 +43,20 @@ final class StepUploads implements AutoCloseable {
         long at = reserve(Kind.TOKENS, ids.length);
         for (int i = 0; i < ids.length; i++) host.segment().set(ValueLayout.JAVA_INT, at + 4L * i, ids[i]);
         return copy(at, 4L * ids.length);
+    }
+
+    /** Device address of a copy of {@code values}. */
+    long ints(int[] values) {
+        long at = reserve(Kind.DATA, values.length);
+        MemorySegment.copy(values, 0, host.segment(), ValueLayout.JAVA_INT, at, values.length);
+        return copy(at, 4L * values.length);
+    }
+
+    /** Device address of a copy of {@code values}. */
+    long floats(float[] values) {
+        long at = reserve(Kind.DATA, values.length);
+        MemorySegment.copy(values, 0, host.segment(), ValueLayout.JAVA_FLOAT, at, values.length);
+        return copy(at, 4L * values.length);
     }
 
     /** Device address of one int holding {@code position}. */
@@ -73,6 +89,7 @@ final class StepUploads implements AutoCloseable {
     /** For a recorded ring: writes new values into every recorded slot (before a replay). */
     void rewrite(int[] tokens, int position) {
         for (Slot s : recorded) {
+            if (s.kind == Kind.DATA) continue;
             if (s.kind == Kind.POSITION) {
                 host.segment().set(ValueLayout.JAVA_INT, s.offset, position);
             } else {

@@ -85,7 +85,7 @@ public final class Benchmarks {
         Activations a = gpu.activations(tokens, width);
         float[] v = new float[tokens * width];
         for (int i = 0; i < v.length; i++) v[i] = (float) rng.nextGaussian();
-        gpu.upload(a, v);
+        gpu.write(a, v);
         return a;
     }
 

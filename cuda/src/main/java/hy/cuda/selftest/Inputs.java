@@ -19,7 +19,7 @@ public final class Inputs {
     public static void write(Backend b, Activations a, float[] values, Arena arena) {
         if (values.length != a.tokens() * a.width()) throw new IllegalArgumentException(values.length + " values for " + a.tokens() + "×" + a.width());
         if (b instanceof CudaBackend g) {
-            g.upload(a, values);
+            g.write(a, values);
             return;
         }
         MemorySegment data = arena.allocate(4L * values.length, 64);
@@ -33,7 +33,7 @@ public final class Inputs {
     public static float[] read(Backend b, Activations a) {
         float[] out = new float[a.tokens() * a.width()];
         if (b instanceof CudaBackend g) {
-            g.download(a, out);
+            g.read(a, out);
             return out;
         }
         float[] row = new float[a.width()];

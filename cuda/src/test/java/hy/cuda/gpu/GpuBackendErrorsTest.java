@@ -47,7 +47,7 @@ class GpuBackendErrorsTest {
         Activations a = gpu.activations(2, 64);
         gpu.poison(a);
         float[] v = new float[128];
-        gpu.download(a, v);
+        gpu.read(a, v);
         for (float f : v) assertTrue(Float.isNaN(f));
         gpu.release(a);
     }
@@ -57,15 +57,15 @@ class GpuBackendErrorsTest {
         Activations a = gpu.activations(3, 96);
         float[] v = new float[288];
         for (int i = 0; i < v.length; i++) v[i] = i * 0.25f - 7;
-        gpu.upload(a, v);
+        gpu.write(a, v);
         float[] back = new float[288];
-        gpu.download(a, back);
+        gpu.read(a, back);
         assertArrayEquals(v, back);
         float[] row = new float[96];
         gpu.read(a.rows(1, 2), 1, row);
         assertEquals(v[192], row[0]);
         gpu.release(a);
-        assertThrows(IllegalStateException.class, () -> gpu.download(a, back), "use after release");
+        assertThrows(IllegalStateException.class, () -> gpu.read(a, back), "use after release");
     }
 
     @Test
