@@ -24,18 +24,12 @@ import hy.runtime.backend.ExpertSelection;
 import hy.runtime.backend.KvCache;
 import hy.runtime.backend.MoeWeights;
 import hy.runtime.backend.Weight;
-import hy.runtime.quant.QuantCodecs;
 import hy.runtime.tensor.GgmlType;
 import hy.runtime.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -88,12 +82,9 @@ public final class CudaBackend implements Backend {
     private final CudaMoe moe;
     private final Scratch scratch;
     private final RopeTables ropes;
-    private final WeightUploader uploader;
     private final StepUploads stepUploads;
     private final CublasGemm cublas;
-    /** Uploaded weights by the bytes they came from (see {@link #keyOf}). */
-    private final Map<Object, CudaWeight> weights = new HashMap<>();
-    private final Set<CudaWeight> owned = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final WeightStore weights;
     private PinnedBuffer transfer;
     private StepUploads uploads;
     private boolean capturing;
@@ -133,7 +124,8 @@ public final class CudaBackend implements Backend {
             moe = new CudaMoe(linear, new MoeLauncher(runner), elementwise, gpu);
             scratch = own(new Scratch(allocator, gpu));
             ropes = own(new RopeTables(gpu, allocator));
-            uploader = own(new WeightUploader(gpu, allocator, options.progress()));
+            WeightUploader uploader = own(new WeightUploader(gpu, allocator, options.progress()));
+            weights = own(new WeightStore(allocator, uploader));
             stepUploads = own(new StepUploads(STEP_RING_BYTES, gpu, allocator, false));
             uploads = stepUploads;
             this.cublas = cublas;
@@ -165,7 +157,7 @@ public final class CudaBackend implements Backend {
 
     /** Whether {@code w} was prepared by this backend (and not released). */
     public boolean owns(Weight w) {
-        return w instanceof CudaWeight c && owned.contains(c);
+        return weights.owns(w);
     }
 
     private void enter() {
@@ -187,44 +179,7 @@ public final class CudaBackend implements Backend {
     public Weight weight(Tensor t) {
         enter();
         notWhileCapturing("weight upload");
-        Object key = keyOf(t);
-        CudaWeight w = weights.get(key);
-        if (w != null) return w;
-        w = t.dims() == 1 ? uploadAsFloats(t) : uploadAsStored(t);
-        weights.put(key, w);
-        owned.add(w);
-        return w;
-    }
-
-    /** Same bytes in the mapped file, same tensor type: one upload (the output tied to the embedding asks twice). */
-    private record MappedBytes(long address, long bytes, GgmlType type, boolean vector) {}
-
-    private static Object keyOf(Tensor t) {
-        return t.data().isNative() ? new MappedBytes(t.data().address(), t.byteSize(), t.type(), t.dims() == 1) : t;
-    }
-
-    /** Norm weights (1-D): float32 on the device whatever the file holds, as the kernels read them. */
-    private CudaWeight uploadAsFloats(Tensor t) {
-        float[] v = QuantCodecs.dequantizeRow(t, 0);
-        DeviceBuffer b = allocator.allocate(4L * v.length, MemoryCategory.WEIGHTS, t.name());
-        uploader.upload(t.name(), MemorySegment.ofArray(v), b);
-        return new CudaWeight(t, b, WeightFormat.F32, v.length, 1, 1, 4L * v.length);
-    }
-
-    private CudaWeight uploadAsStored(Tensor t) {
-        WeightFormat f = WeightFormat.of(t.type());
-        if (f == null) {
-            throw new IllegalArgumentException("tensor " + t.name() + " is " + t.type() + ", which the CUDA backend cannot compute with ("
-                    + "it takes " + java.util.Arrays.toString(WeightFormat.values()) + "); keep it on the CPU (-ot) or requantize it");
-        }
-        if (t.dims() > 3) throw new IllegalArgumentException("tensor " + t + " has more than 3 dimensions");
-        if (t.rowLength() % WeightFormat.UNIT != 0) {
-            throw new IllegalArgumentException("tensor " + t + ": rows of " + t.rowLength() + " weights are not a multiple of 32, which the CUDA kernels need");
-        }
-        long bytes = t.byteSize();
-        DeviceBuffer b = allocator.allocate(bytes, MemoryCategory.WEIGHTS, t.name());
-        uploader.upload(t.name(), t.data().asSlice(0, bytes), b);
-        return new CudaWeight(t, b, f, t.rowLength(), Math.toIntExact(t.ne(1)), Math.toIntExact(t.ne(2)), t.rowBytes());
+        return weights.get(t);
     }
 
     @Override
@@ -265,9 +220,7 @@ public final class CudaBackend implements Backend {
         notWhileCapturing("release");
         CudaWeight c = CudaWeight.of(w, this);
         gpu.synchronize(); // queued kernels may still read it
-        owned.remove(c);
-        weights.remove(keyOf(c.tensor()));
-        c.data().close();
+        weights.release(c);
     }
 
     /** Frees activations made by {@link #activations} (the whole matrix, not a row view). */
@@ -533,9 +486,6 @@ public final class CudaBackend implements Backend {
         gpu.bind();
         gpu.synchronize();
         closed = true;
-        for (CudaWeight w : owned) w.data().close();
-        owned.clear();
-        weights.clear();
         if (transfer != null) transfer.close();
         closeResources();
         gpu.close();
