@@ -20,6 +20,7 @@ import hy.cuda.kernels.NormLauncher;
 import hy.cuda.kernels.WeightFormat;
 import hy.runtime.backend.Activations;
 import hy.runtime.backend.Backend;
+import hy.runtime.backend.ExpertRouting;
 import hy.runtime.backend.ExpertSelection;
 import hy.runtime.backend.KvCache;
 import hy.runtime.backend.MoeWeights;
@@ -347,6 +348,12 @@ public final class CudaBackend implements Backend {
         elementwise.swiglu(base + gOff, base + uOff, base + gOff, (long) n * ff);
         linear.linear(d.format(), d.address(), d.rowBytes(), ff, o.width, base + gOff, n, base + yOff);
         elementwise.add(o.address(), base + yOff, o.elements());
+    }
+
+    @Override
+    public void routedExperts(Activations x, ExpertRouting routing, Weight gateExps, Weight upExps, Weight downExps,
+            Activations acc) {
+        routedExperts(x, routing.topK(), routing.ids(), routing.weights(), gateExps, upExps, downExps, acc);
     }
 
     /**
