@@ -5,6 +5,7 @@ import hy.offload.ModelInventory;
 import hy.offload.PlacementAdvisor;
 import hy.offload.PlacementPlan;
 import hy.offload.exec.Execution;
+import hy.cuda.backend.CudaBackend;
 import hy.runtime.backend.Backend;
 import hy.runtime.backend.ExpertSelection;
 import hy.runtime.cpu.backend.CpuBackend;
@@ -47,10 +48,24 @@ final class ModelSetup {
             int ctx = contextLength(o, cfg, defaultContext);
             int ub = Math.min(o.ubatch, o.batch);
             Backend cpu = new CpuBackend(o.effectiveThreads(), o.repack);
-            Backend gpu = null; // the CUDA backend is not wired into the CLI yet
-            PlacementPlan plan = placement(o, source, ctx, gpu != null, err);
-            Execution ex = Execution.of(plan, cpu, gpu);
-            LoadedModel m = LoadedModel.load(source, ex.backendFor(), ex.runner(), ub);
+            GpuMemory.UploadBar bar = new GpuMemory.UploadBar(err);
+            CudaBackend gpu = GpuMemory.open(o, err, bar);
+            LoadedModel m;
+            try {
+                PlacementPlan plan = placement(o, source, ctx, gpu, err);
+                bar.total = plan.weightBytes(Device.CUDA0);
+                Execution ex = Execution.of(plan, cpu, gpu);
+                if (gpu != null && ex.runner() == cpu) {
+                    gpu.close();
+                    gpu = null;
+                }
+                m = LoadedModel.load(source, ex.backendFor(), ex.runner(), ub);
+                bar.finish();
+            } catch (RuntimeException e) {
+                if (gpu != null) gpu.close();
+                cpu.close();
+                throw e;
+            }
             if (o.ser != null) m.model().setExpertSelection(parseSer(o.ser, cfg.expertsUsed()));
             describe(o, source, m, err);
             return m;
@@ -76,16 +91,10 @@ final class ModelSetup {
      * The placement plan. Without a GPU, flags that ask for one are reported and everything runs on the CPU; with one,
      * a plan that does not fit is an error listing flags that do.
      */
-    private static PlacementPlan placement(ModelOptions o, ModelSource source, int ctx, boolean haveGpu, PrintWriter err) {
+    private static PlacementPlan placement(ModelOptions o, ModelSource source, int ctx, CudaBackend gpu, PrintWriter err) {
         ModelInventory inv = ModelInventory.of(source.config(), source.tensors(), source.description());
-        long budget = haveGpu ? PlacementSetup.budget(o, GpuMemory.free()) : 0;
-        if (!haveGpu) {
-            PlacementPlan wanted = PlacementSetup.plan(o, inv, ctx, o.gpuMem != null ? PlacementSetup.budget(o, 0) : 0);
-            if (wanted.weightBytes(Device.CUDA0) > 0 || o.autoPlacement) {
-                err.println("hy: no CUDA backend available (" + GpuMemory.reason() + "); running everything on the CPU");
-            }
-            return PlacementPlan.of(inv, PlacementSetup.request(noGpu(o), ctx, 0));
-        }
+        if (gpu == null) return PlacementPlan.of(inv, PlacementSetup.request(noGpu(o), ctx, 0));
+        long budget = PlacementSetup.budget(o, gpu.freeDeviceMemory());
         PlacementPlan plan = PlacementSetup.plan(o, inv, ctx, budget);
         plan.summaryLines().forEach(l -> err.println("hy: " + l));
         if (!plan.fits()) {

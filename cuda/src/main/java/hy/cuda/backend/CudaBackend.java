@@ -156,6 +156,11 @@ public final class CudaBackend implements Backend {
         return accounting;
     }
 
+    /** Bytes of device memory free right now (the placement budget starts from this). */
+    public long freeDeviceMemory() {
+        return gpu.memoryInfo()[0];
+    }
+
     /** Whether {@code w} was prepared by this backend (and not released). */
     public boolean owns(Weight w) {
         return weights.owns(w);
