@@ -28,7 +28,7 @@ import java.util.function.Supplier;
  * {@link OpResult} per comparison; an exception becomes a failed result instead of stopping the run.
  */
 public final class OpChecks {
-    private final CpuBackend cpu = new CpuBackend();
+    private final CpuBackend cpu = CpuBackend.floatReference(Runtime.getRuntime().availableProcessors());
     private final CudaBackend gpu;
     private final Random seeds;
     private final boolean timed;

@@ -56,7 +56,7 @@ public final class TinyModelCheck {
             HunyuanConfig cfg = HunyuanConfig.fromGguf(f);
             int ctx = promptLength + greedyLength + 1;
             int[] prompt = new Random(seed).ints(promptLength, 0, cfg.vocabSize()).toArray();
-            Backend cpu = new CpuBackend();
+            Backend cpu = CpuBackend.floatReference(Runtime.getRuntime().availableProcessors());
             ModelWeights cw = ModelWeights.load(cfg, f::tensorOrNull, n -> cpu);
             ModelWeights gw = ModelWeights.load(cfg, f::tensorOrNull, n -> gpu);
             HunyuanModel cm = new HunyuanModel(cfg, cpu, cw, 64), gm = new HunyuanModel(cfg, gpu, gw, 64);

@@ -9,6 +9,7 @@ import hy.runtime.backend.MoeWeights;
 import hy.runtime.backend.Weight;
 import hy.runtime.cpu.CpuPool;
 import hy.runtime.cpu.CpuWeights;
+import hy.runtime.cpu.DequantizingMatrix;
 import hy.runtime.cpu.QuantizedActivations;
 import hy.runtime.cpu.WeightMatrix;
 import hy.runtime.quant.QuantCodecs;
@@ -27,13 +28,24 @@ public final class CpuBackend implements Backend {
     private final CpuPool pool;
     private final boolean ownsPool;
     private final boolean repack;
+    /** Dequantize-then-multiply in float for every matrix: the reference other backends are checked against. */
+    private final boolean floatReference;
     private final Arena packed = Arena.ofShared();
     /** Quantized-activation scratch per input width; ops run one at a time (HunyuanModel.forward is synchronized). */
     private final Map<Integer, QuantizedActivations> scratch = new HashMap<>();
 
     /** A backend on a new pool of {@code threads} threads; {@code repack} copies weights into packed layouts. */
     public CpuBackend(int threads, boolean repack) {
-        this(new CpuPool(threads), true, repack);
+        this(new CpuPool(threads), true, repack, false);
+    }
+
+    /**
+     * A backend whose matrix products dequantize each weight row and multiply it with the float activations (no 8-bit
+     * activation quantization): slow, and as exact as float32 allows — the reference for checking GPU kernels, which
+     * keep activations in float or f16.
+     */
+    public static CpuBackend floatReference(int threads) {
+        return new CpuBackend(new CpuPool(threads), true, false, true);
     }
 
     /** A backend on all cores, weights used in place. */
@@ -41,10 +53,11 @@ public final class CpuBackend implements Backend {
         this(Runtime.getRuntime().availableProcessors(), false);
     }
 
-    private CpuBackend(CpuPool pool, boolean ownsPool, boolean repack) {
+    private CpuBackend(CpuPool pool, boolean ownsPool, boolean repack, boolean floatReference) {
         this.pool = pool;
         this.ownsPool = ownsPool;
         this.repack = repack;
+        this.floatReference = floatReference;
     }
 
     public CpuPool pool() {
@@ -60,6 +73,12 @@ public final class CpuBackend implements Backend {
     public Weight weight(Tensor t) {
         QuantCodecs.of(t.type(), t.name()); // fails early, naming the tensor, for types we cannot read at all
         if (t.dims() < 2 || t.ne(1) == 1) return new CpuWeight(this, t, null, null);
+        if (floatReference) {
+            if (t.dims() == 2) return new CpuWeight(this, t, new DequantizingMatrix(t), null);
+            WeightMatrix[] experts = new WeightMatrix[Math.toIntExact(t.ne(2))];
+            for (int e = 0; e < experts.length; e++) experts[e] = new DequantizingMatrix(t.slice2d(e));
+            return new CpuWeight(this, t, null, experts);
+        }
         CpuWeight w = t.dims() == 2 ? new CpuWeight(this, t, CpuWeights.matrix(t, repack, packed, pool), null)
                 : new CpuWeight(this, t, null, CpuWeights.experts(t, repack, packed, pool));
         if (repack && t.data().isMapped()) {
