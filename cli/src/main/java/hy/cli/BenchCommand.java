@@ -70,8 +70,9 @@ final class BenchCommand implements Callable<Integer> {
         if (!output.equals("md") && !output.equals("csv")) throw new IllegalArgumentException("-o must be md or csv");
         for (int n : prompts) if (n < 0) throw new IllegalArgumentException("-p sizes must be >= 0");
         for (int n : gens) if (n < 0) throw new IllegalArgumentException("-n sizes must be >= 0");
-        try (LoadedModel m = ModelSetup.load(modelOptions, synthetic, err)) {
-            int longest = Math.max(prompts.stream().mapToInt(i -> i).max().orElse(0), gens.stream().mapToInt(i -> i).max().orElse(0));
+        int longest = Math.max(prompts.stream().mapToInt(i -> i).max().orElse(0), gens.stream().mapToInt(i -> i).max().orElse(0));
+        // Without -c the context is what the tests need, and the placement plan sizes the KV cache for exactly that.
+        try (LoadedModel m = ModelSetup.load(modelOptions, synthetic, err, longest + 1)) {
             int ctx = Math.max(longest + 1, ModelSetup.contextLength(modelOptions, m, longest + 1));
             List<Bench.Result> results = new ArrayList<>();
             try (Session s = m.newSession(ctx, modelOptions.cacheTypeK, modelOptions.cacheTypeV)) {

@@ -55,6 +55,8 @@ final class ChatCommand implements Callable<Integer> {
         try (LoadedModel m = ModelSetup.load(modelOptions, err)) {
             Tokenizer tok = m.requireTokenizer();
             int ctx = ModelSetup.contextLength(modelOptions, m);
+            // One sampler for the whole chat: with a fixed --seed the turns continue one random stream.
+            Sampler sampler = new Sampler(sampling.config());
             List<ChatMessage> history = new ArrayList<>();
             if (system != null) history.add(ChatMessage.system(system));
             err.println("hy: chat ready (" + ctx + " tokens of context). /exit quits, /reset clears the conversation.");
@@ -81,7 +83,7 @@ final class ChatCommand implements Callable<Integer> {
                                 + "; /reset or restart with a larger -c");
                         continue;
                     }
-                    String reply = answer(m, s, ids, ctx, out, err);
+                    String reply = answer(m, s, sampler, ids, ctx, out, err);
                     history.add(ChatMessage.assistant(reply));
                 }
             }
@@ -90,12 +92,12 @@ final class ChatCommand implements Callable<Integer> {
     }
 
     /** Generates one assistant turn, streaming reasoning and answer; returns the raw text for the history. */
-    private String answer(LoadedModel m, Session s, int[] prompt, int ctx, PrintWriter out, PrintWriter err) {
+    private String answer(LoadedModel m, Session s, Sampler sampler, int[] prompt, int ctx, PrintWriter out, PrintWriter err) {
         Tokenizer tok = m.tokenizer();
         long t0 = System.nanoTime();
         int evaluated = s.prefill(prompt);
         long t1 = System.nanoTime();
-        Sampler sampler = new Sampler(sampling.config());
+        sampler.reset();
         for (int id : prompt) sampler.accept(id);
         StreamingDecoder dec = tok.streamingDecoder(false);
         StringBuilder raw = new StringBuilder();

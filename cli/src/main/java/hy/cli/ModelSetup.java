@@ -49,9 +49,10 @@ final class ModelSetup {
             int ub = Math.min(o.ubatch, o.batch);
             Backend cpu = new CpuBackend(o.effectiveThreads(), o.repack);
             GpuMemory.UploadBar bar = new GpuMemory.UploadBar(err);
-            CudaBackend gpu = GpuMemory.open(o, err, bar);
+            CudaBackend gpu = null;
             LoadedModel m;
             try {
+                gpu = GpuMemory.open(o, err, bar);
                 PlacementPlan plan = placement(o, source, ctx, gpu, err);
                 bar.total = plan.weightBytes(Device.CUDA0);
                 Execution ex = Execution.of(plan, cpu, gpu);
@@ -61,6 +62,7 @@ final class ModelSetup {
                 }
                 m = LoadedModel.load(source, ex.backendFor(), ex.runner(), ub);
                 bar.finish();
+                if (ex.runner() == gpu) cpu.close(); // everything is on the GPU: the CPU backend's pool is not needed
             } catch (RuntimeException e) {
                 if (gpu != null) gpu.close();
                 cpu.close();

@@ -6,6 +6,7 @@ import hy.runtime.engine.LogitsFile;
 import hy.runtime.engine.Perplexity;
 import hy.runtime.engine.Session;
 import hy.runtime.tokenizer.Tokenizer;
+import hy.runtime.util.AtomicFile;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -50,8 +51,17 @@ final class PerplexityCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         if (klDivergence && klBase == null) throw new IllegalArgumentException("--kl-divergence needs --kl-divergence-base FILE");
         if (!klDivergence && file == null) throw new IllegalArgumentException("give the text to score with -f FILE");
+        if (klDivergence) {
+            // The base file fixes the context: plan the KV cache for it.
+            int baseCtx;
+            try (LogitsFile.Reader header = new LogitsFile.Reader(klBase)) {
+                baseCtx = header.nCtx;
+            }
+            try (LoadedModel m = ModelSetup.load(modelOptions, null, err, baseCtx)) {
+                return klDivergence(m, out, err);
+            }
+        }
         try (LoadedModel m = ModelSetup.load(modelOptions, null, err, 512)) {
-            if (klDivergence) return klDivergence(m, out, err);
             int nCtx = ModelSetup.contextLength(modelOptions, m, 512);
             Tokenizer tok = m.requireTokenizer();
             err.println("perplexity: tokenizing the input ..");
@@ -60,43 +70,61 @@ final class PerplexityCommand implements Callable<Integer> {
             // llama.cpp tokenizes with add_special (BOS only where the vocabulary adds it) and parse_special off.
             int[] tokens = tok.encode(text, false, tok.specials().addBos());
             err.printf("perplexity: tokenization took %.3f ms%n", (System.nanoTime() - t0) / 1e6);
+            Perplexity.requireEnoughTokens(tokens.length, nCtx);
             int total = Perplexity.chunkCount(tokens.length, nCtx, chunks);
             err.printf("perplexity: calculating perplexity over %d chunks, n_ctx=%d, batch_size=%d, n_seq=1%n",
                     total, nCtx, Math.min(modelOptions.batch, nCtx));
-            int bos = tok.specials().addBos() ? tok.specials().bos() : -1;
-            int vocab = m.config().vocabSize();
-            try (Session s = m.newSession(nCtx, modelOptions.cacheTypeK, modelOptions.cacheTypeV);
-                 LogitsFile.Writer save = klBase == null ? null : new LogitsFile.Writer(klBase, nCtx, vocab, tokens, total)) {
-                ProgressBar bar = ProgressBar.counting(err, "chunks");
-                Perplexity.Progress p = Perplexity.run(s, tokens, nCtx, chunks, bos, new Perplexity.Listener() {
-                    @Override
-                    public void onChunk(Perplexity.Progress p) {
-                        if (p.chunk() == 1) {
-                            err.printf("perplexity: %.2f seconds per pass - ETA %s%n", p.secondsPerChunk(), eta(p.secondsPerChunk() * (p.chunks() - 1)));
-                        }
-                        out.printf("[%d]%.4f,", p.chunk(), p.ppl());
-                        out.flush();
-                        bar.progress(p.chunk(), p.chunks());
-                    }
-
-                    @Override
-                    public void onScoredLogits(int chunk, int[] chunkTokens, float[] logits, int first) {
-                        if (save == null) return;
-                        try {
-                            for (int r = 0; r < logits.length / vocab; r++) save.write(logits, r * vocab);
-                        } catch (IOException e) {
-                            throw new UncheckedIOException(e);
-                        }
+            if (klBase == null) {
+                score(m, tokens, nCtx, null, out, err);
+            } else {
+                // Written aside and renamed when complete: an interrupted run never leaves a base file that looks whole.
+                AtomicFile.write(klBase, tmp -> {
+                    try (LogitsFile.Writer save = new LogitsFile.Writer(tmp, nCtx, m.config().vocabSize(), tokens, total)) {
+                        score(m, tokens, nCtx, save, out, err);
                     }
                 });
-                out.println();
-                bar.finish();
-                double err2 = p.pplError();
-                if (Double.isNaN(err2)) err.println("Unexpected negative standard deviation of log(prob)");
-                out.printf("Final estimate: PPL = %.4f +/- %.5f%n", p.ppl(), err2);
             }
         }
         return 0;
+    }
+
+    /** The perplexity run proper: prints llama.cpp's lines, saves the scored logits when {@code save} is given. */
+    private void score(LoadedModel m, int[] tokens, int nCtx, LogitsFile.Writer save, PrintWriter out, PrintWriter err) {
+        Tokenizer tok = m.tokenizer();
+        int bos = tok.specials().addBos() ? tok.specials().bos() : -1;
+        int vocab = m.config().vocabSize();
+        try (Session s = m.newSession(nCtx, modelOptions.cacheTypeK, modelOptions.cacheTypeV)) {
+            ProgressBar bar = ProgressBar.counting(err, "chunks");
+            Perplexity.Progress p = Perplexity.run(s, tokens, nCtx, chunks, bos, new Perplexity.Listener() {
+                @Override
+                public void onChunk(Perplexity.Progress p) {
+                    if (p.chunk() == 1) {
+                        err.printf("perplexity: %.2f seconds per pass - ETA %s%n", p.secondsPerChunk(), eta(p.secondsPerChunk() * (p.chunks() - 1)));
+                    }
+                    out.printf("[%d]%.4f,", p.chunk(), p.ppl());
+                    out.flush();
+                    bar.progress(p.chunk(), p.chunks());
+                }
+
+                @Override
+                public void onScoredLogits(int chunk, int[] chunkTokens, float[] logits, int first) {
+                    if (save == null) return;
+                    try {
+                        for (int r = 0; r < logits.length / vocab; r++) save.write(logits, r * vocab);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+            });
+            out.println();
+            bar.finish();
+            double error = p.pplError();
+            if (Double.isNaN(error)) {
+                err.println("Unexpected negative standard deviation of log(prob)");
+            } else {
+                out.printf("Final estimate: PPL = %.4f +/- %.5f%n", p.ppl(), error);
+            }
+        }
     }
 
     private int klDivergence(LoadedModel m, PrintWriter out, PrintWriter err) throws IOException {
@@ -112,7 +140,9 @@ final class PerplexityCommand implements Callable<Integer> {
             out.println("chunk             PPL               ln(PPL(Q)/PPL(base))          KL Divergence              Δp RMS            Same top p");
             try (Session s = m.newSession(nCtx, modelOptions.cacheTypeK, modelOptions.cacheTypeV)) {
                 int[] tokens = java.util.Arrays.copyOf(base.tokens, total * nCtx);
-                Perplexity.run(s, tokens, nCtx, total, -1, new Perplexity.Listener() {
+                Tokenizer tok = m.tokenizer();
+                int bos = tok != null && tok.specials().addBos() ? tok.specials().bos() : -1;
+                Perplexity.run(s, tokens, nCtx, total, bos, new Perplexity.Listener() {
                     @Override
                     public void onScoredLogits(int chunk, int[] chunkTokens, float[] logits, int firstScored) {
                         try {
@@ -145,8 +175,8 @@ final class PerplexityCommand implements Callable<Integer> {
         out.printf("Cor(ln(PPL(Q)), ln(PPL(base))): %6.2f%%%n", 100 * kl.nllCorrelation());
         out.printf("Mean ln(PPL(Q)/PPL(base))     : %10.6f ± %10.6f%n", ratio.value(), ratio.error());
         out.printf("Mean PPL(Q)/PPL(base)         : %10.6f ± %10.6f%n", Math.exp(ratio.value()), Math.exp(ratio.value()) * ratio.error());
-        out.printf("Mean PPL(Q)-PPL(base)         : %10.6f ± %10.6f%n", ppl.value() - pplBase.value(),
-                Math.sqrt(ppl.error() * ppl.error() + pplBase.error() * pplBase.error()));
+        KlDivergence.Estimate diff = kl.pplDifference();
+        out.printf("Mean PPL(Q)-PPL(base)         : %10.6f ± %10.6f%n", diff.value(), diff.error());
         out.println();
         out.println("====== KL divergence statistics ======");
         KlDivergence.Estimate d = kl.kld();
@@ -159,9 +189,10 @@ final class PerplexityCommand implements Callable<Integer> {
         out.println("====== Token probability statistics ======");
         KlDivergence.Estimate dp = kl.meanPDiff(), rms = kl.rmsPDiff(), top = kl.sameTop();
         out.printf("Mean    Δp: %6.3f ± %5.3f %%%n", 100 * dp.value(), 100 * dp.error());
-        String[] dpNames = {"Maximum Δp", "99.9%   Δp", "99.0%   Δp", "95.0%   Δp", "90.0%   Δp", "Median  Δp", "10.0%   Δp",
-                " 5.0%   Δp", " 1.0%   Δp", " 0.1%   Δp", "Minimum Δp"};
-        for (int i = 0; i < pcts.length; i++) out.printf("%s: %6.3f%%%n", dpNames[i], 100 * kl.pDiffPercentile(pcts[i]));
+        double[] dpPcts = {100, 99.9, 99.0, 95.0, 90.0, 75.0, 50.0, 25.0, 10.0, 5.0, 1.0, 0.1, 0};
+        String[] dpNames = {"Maximum Δp", "99.9%   Δp", "99.0%   Δp", "95.0%   Δp", "90.0%   Δp", "75.0%   Δp", "Median  Δp",
+                "25.0%   Δp", "10.0%   Δp", " 5.0%   Δp", " 1.0%   Δp", " 0.1%   Δp", "Minimum Δp"};
+        for (int i = 0; i < dpPcts.length; i++) out.printf("%s: %6.3f%%%n", dpNames[i], 100 * kl.pDiffPercentile(dpPcts[i]));
         out.printf("RMS Δp    : %6.3f ± %5.3f %%%n", 100 * rms.value(), 100 * rms.error());
         out.printf("Same top p: %6.3f ± %5.3f %%%n", 100 * top.value(), 100 * top.error());
     }

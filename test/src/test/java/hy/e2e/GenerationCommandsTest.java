@@ -74,6 +74,27 @@ class GenerationCommandsTest {
     }
 
     @Test
+    void klDivergenceAcceptsASingleChunkBaseAndAShortInputKeepsTheOldBase() throws Exception {
+        Path base = tmp.resolve("one-chunk.kld");
+        Cli save = Cli.run("perplexity", "-m", model.toString(), "-f", text.toString(), "-c", "64", "--chunks", "1",
+                "--kl-divergence-base", base.toString());
+        assertEquals(0, save.code(), save.err());
+        long size = Files.size(base);
+        Cli kl = Cli.run("perplexity", "-m", model.toString(), "--kl-divergence-base", base.toString(), "--kl-divergence");
+        assertEquals(0, kl.code(), kl.err());
+        assertTrue(kl.out().contains("   1 "), kl.out());
+        Path small = tmp.resolve("tiny.txt");
+        Files.writeString(small, "short");
+        Cli refused = Cli.run("perplexity", "-m", model.toString(), "-f", small.toString(), "-c", "64",
+                "--kl-divergence-base", base.toString());
+        assertNotEquals(0, refused.code());
+        assertEquals(size, Files.size(base), "a refused run must not touch an existing base file");
+        try (var files = Files.list(tmp)) {
+            assertTrue(files.noneMatch(f -> f.getFileName().toString().endsWith(".partial")), "no partial file left behind");
+        }
+    }
+
+    @Test
     void perplexityNeedsTwoContextsOfText() throws Exception {
         Path small = tmp.resolve("small.txt");
         Files.writeString(small, "too short");

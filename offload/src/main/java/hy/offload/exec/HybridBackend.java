@@ -27,7 +27,8 @@ public final class HybridBackend implements Backend {
     private final Backend gpu;
     private final Backend cpu;
     private final IntPredicate attentionOnGpu;
-    /** Host-side scratch per shape, for ops that run on the CPU. */
+    private final int maxBatch;
+    /** Host-side scratch per (width, slot), maxBatch rows each, for ops that run on the CPU; views cover smaller batches. */
     private final Map<Long, Activations> hostScratch = new HashMap<>();
     private final Map<Long, Activations> gpuScratch = new HashMap<>();
     private float[] transfer = new float[0];
@@ -36,11 +37,13 @@ public final class HybridBackend implements Backend {
      * @param gpu            holds the activations (the primary device)
      * @param cpu            runs the ops whose weights are in host memory
      * @param attentionOnGpu whether a layer's attention (and so its KV cache) is on the GPU
+     * @param maxBatch       the most tokens an op carries (the model's micro-batch): scratch is sized for it once
      */
-    public HybridBackend(Backend gpu, Backend cpu, IntPredicate attentionOnGpu) {
+    public HybridBackend(Backend gpu, Backend cpu, IntPredicate attentionOnGpu, int maxBatch) {
         this.gpu = gpu;
         this.cpu = cpu;
         this.attentionOnGpu = attentionOnGpu;
+        this.maxBatch = maxBatch;
     }
 
     @Override
@@ -78,8 +81,14 @@ public final class HybridBackend implements Backend {
 
     // ---- moving activations between the two backends
 
-    private static long key(int tokens, int width) {
-        return (long) tokens << 32 | width;
+    private static long key(int width, int slot) {
+        return (long) slot << 32 | width;
+    }
+
+    /** A {@code tokens}-row view of the scratch buffer for (width, slot), allocated once at the micro-batch size. */
+    private Activations scratch(Map<Long, Activations> pool, Backend owner, int tokens, int width, int slot) {
+        if (tokens > maxBatch) throw new IllegalArgumentException("batch of " + tokens + " tokens exceeds the micro-batch size " + maxBatch);
+        return pool.computeIfAbsent(key(width, slot), k -> owner.activations(maxBatch, width)).rows(0, tokens);
     }
 
     // Host buffers are reused per (shape, slot): slots 0–2 hold inputs copied from the GPU, OUT an op's output,
@@ -87,11 +96,11 @@ public final class HybridBackend implements Backend {
     private static final int OUT = 3, ACC = 4;
 
     private Activations host(int tokens, int width, int slot) {
-        return hostScratch.computeIfAbsent(key(tokens, width) ^ ((long) slot << 56), k -> cpu.activations(tokens, width));
+        return scratch(hostScratch, cpu, tokens, width, slot);
     }
 
     private Activations gpuTemp(int tokens, int width) {
-        return gpuScratch.computeIfAbsent(key(tokens, width), k -> gpu.activations(tokens, width));
+        return scratch(gpuScratch, gpu, tokens, width, 0);
     }
 
     private float[] transfer(int n) {
@@ -246,7 +255,15 @@ public final class HybridBackend implements Backend {
         float[] l = new float[x.tokens() * experts];
         gpu.read(logits, l);
         ExpertRouting routing = ExpertRouting.fromLogits(l, x.tokens(), experts, selection);
-        // Shared expert first: on a GPU it is queued and overlaps the routed experts computed next on the CPU.
+        if (shared && !routed) {
+            // The usual hybrid layer: copy x to the host while the GPU is idle (reading the logits synchronised it),
+            // queue the shared expert on the GPU, and compute the routed experts on the CPU meanwhile.
+            Activations hx = toHost(x, 0), h = zeroHost(acc.tokens(), acc.width());
+            gpu.ffn(x, w.gateShared(), w.upShared(), w.downShared(), acc);
+            cpu.routedExperts(hx, routing, w.gateExps(), w.upExps(), w.downExps(), h);
+            addFromHost(h, acc);
+            return;
+        }
         ffn(x, w.gateShared(), w.upShared(), w.downShared(), acc);
         routedExperts(x, routing, w.gateExps(), w.upExps(), w.downExps(), acc);
     }

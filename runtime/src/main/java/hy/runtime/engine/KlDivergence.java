@@ -85,6 +85,18 @@ public final class KlDivergence {
         return new Estimate(m, count > 1 && v > 0 ? Math.sqrt(v / (count - 1)) : 0);
     }
 
+    /**
+     * PPL(Q) − PPL(base) with its uncertainty, the two runs' correlation included as llama.cpp does:
+     * σ² = σ_Q² + σ_base² − 2·PPL(Q)·PPL(base)·cov(nll, nll_base)/(n − 1).
+     */
+    public Estimate pplDifference() {
+        Estimate q = ppl(), b = pplBase();
+        double mn = nll / count, mb = nllBase / count;
+        double cov = (nllNllBase / count - mn * mb) / Math.max(1, count - 1);
+        double var = q.error() * q.error() + b.error() * b.error() - 2 * q.value() * b.value() * cov;
+        return new Estimate(q.value() - b.value(), var > 0 ? Math.sqrt(var) : 0);
+    }
+
     /** Correlation of the per-token NLLs of both runs. */
     public double nllCorrelation() {
         double mn = nll / count, mb = nllBase / count;

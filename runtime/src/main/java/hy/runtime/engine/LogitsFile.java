@@ -87,13 +87,12 @@ public final class LogitsFile {
         public Reader(Path path) throws IOException {
             InputStream raw = Files.newInputStream(path);
             this.in = new DataInputStream(new java.io.BufferedInputStream(raw, 1 << 20));
-            byte[] magic = new byte[8];
-            in.readFully(magic);
-            if (!java.util.Arrays.equals(magic, MAGIC)) {
+            byte[] head = in.readNBytes(20);
+            if (head.length < 20 || !java.util.Arrays.equals(java.util.Arrays.copyOf(head, 8), MAGIC)) {
                 in.close();
-                throw new IOException(path + " is not a llama.cpp logits file (no _logits_ magic)");
+                throw new IOException(path + " is not a llama.cpp logits file (no _logits_ header; written by --kl-divergence-base?)");
             }
-            ByteBuffer h = ByteBuffer.wrap(in.readNBytes(12)).order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer h = ByteBuffer.wrap(head, 8, 12).order(ByteOrder.LITTLE_ENDIAN);
             nCtx = h.getInt();
             vocab = h.getInt();
             chunks = h.getInt();

@@ -57,13 +57,22 @@ public final class ModelSource implements AutoCloseable {
 
     /** The embedded tiny model, written to a temporary file that is deleted on close. */
     public static ModelSource embedded() {
+        Path tmp = null;
         try {
-            Path tmp = Files.createTempFile("hy-embedded-", ".gguf");
+            tmp = Files.createTempFile("hy-embedded-", ".gguf");
             SyntheticModel.write(tmp, EMBEDDED, TypePlan.of(GgmlType.F32), EMBEDDED_SEED,
                     SyntheticModel.Options.defaults(EMBEDDED).withThreads(1));
             return ofFile(GgufFile.open(tmp), tmp);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not build the embedded model: " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // nothing more to do
+                }
+            }
+            if (e instanceof IOException io) throw new UncheckedIOException("could not build the embedded model: " + io.getMessage(), io);
+            throw (RuntimeException) e;
         }
     }
 

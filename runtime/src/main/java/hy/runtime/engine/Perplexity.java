@@ -33,6 +33,14 @@ public final class Perplexity {
         default void onScoredLogits(int chunk, int[] chunkTokens, float[] logits, int first) {}
     }
 
+    /** llama-perplexity's rule for a text to score: at least two contexts' worth of tokens. */
+    public static void requireEnoughTokens(int tokens, int nCtx) {
+        if (tokens < 2 * nCtx) {
+            throw new IllegalArgumentException("you need at least " + 2 * nCtx + " tokens to evaluate perplexity with a context of "
+                    + nCtx + " (the input has " + tokens + "); use a longer file or a smaller -c");
+        }
+    }
+
     public static int chunkCount(int tokens, int nCtx, int maxChunks) {
         int n = tokens / nCtx;
         return maxChunks > 0 ? Math.min(n, maxChunks) : n;
@@ -41,10 +49,7 @@ public final class Perplexity {
     public static Progress run(Session s, int[] tokens, int nCtx, int maxChunks, int bosToken, Listener listener) {
         if (nCtx < 4) throw new IllegalArgumentException("-c must be at least 4 for perplexity");
         if (nCtx > s.contextLength()) throw new IllegalArgumentException("-c " + nCtx + " exceeds the session's context");
-        if (tokens.length < 2 * nCtx) {
-            throw new IllegalArgumentException("you need at least " + 2 * nCtx + " tokens to evaluate perplexity with a context of "
-                    + nCtx + " (the input has " + tokens.length + "); use a longer file or a smaller -c");
-        }
+        if (tokens.length < nCtx) throw new IllegalArgumentException("fewer tokens (" + tokens.length + ") than one chunk of " + nCtx);
         int chunks = chunkCount(tokens.length, nCtx, maxChunks);
         int first = nCtx / 2;
         int vocab = s.model().config().vocabSize();

@@ -72,6 +72,7 @@ public final class Session implements AutoCloseable {
         }
         int keep = Math.min(commonPrefix(prompt), prompt.length - 1);
         truncate(keep);
+        lastLogits = null; // until the prompt's last token is evaluated, there are no logits for it
         int done = 0, todo = prompt.length - keep;
         int batch = model.maxBatch();
         for (int from = keep; from < prompt.length; from += batch) {

@@ -85,6 +85,11 @@ public record HunyuanConfig(
         else if (f.has("tokenizer.ggml.tokens")) vocab = f.getArray("tokenizer.ggml.tokens").length();
         else if (f.hasTensor("token_embd.weight")) vocab = (int) f.tensorInfo("token_embd.weight").ne()[1];
         else throw new IllegalArgumentException(f.label() + ": cannot tell the vocabulary size");
+        int rot = f.getInt(P + "rope.dimension_count", headDim);
+        if (rot != headDim) {
+            throw new IllegalArgumentException(f.label() + ": rope.dimension_count " + rot + " differs from the head size " + headDim
+                    + " (partial rotary embeddings are not part of Hunyuan and not supported)");
+        }
         int ff = f.getInt(P + "feed_forward_length", 0);
         int expertFf = f.getInt(P + "expert_feed_forward_length", ff);
         int sharedFf = f.getInt(P + "expert_shared_feed_forward_length", ff);
