@@ -20,23 +20,27 @@ final class CpuAttention {
             int t = task / kvHeads, kvh = task % kvHeads;
             int positions = startPos + t + 1;
             float[] scores = new float[group * positions];
-            float[] row = new float[cache.kvDim];
+            // Only this KV head's slice of each cached row when heads are whole quant blocks (always for the real
+            // model's 128-wide heads); else the whole row, read at the head's offset.
+            boolean slice = cache.canSlice(headDim);
+            int from = slice ? kvh * headDim : 0, len = slice ? headDim : cache.kvDim, at = slice ? 0 : kvh * headDim;
+            float[] row = new float[len];
             for (int p = 0; p < positions; p++) {
-                cache.loadKey(layer, p, row);
+                cache.loadKey(layer, p, from, len, row);
                 for (int g = 0; g < group; g++) {
                     int h = kvh * group + g;
-                    scores[g * positions + p] = CpuOps.dot(q.data, q.at(t) + h * headDim, row, kvh * headDim, headDim) * scale;
+                    scores[g * positions + p] = CpuOps.dot(q.data, q.at(t) + h * headDim, row, at, headDim) * scale;
                 }
             }
             for (int g = 0; g < group; g++) CpuOps.softmax(scores, g * positions, positions);
             int o0 = out.at(t) + kvh * group * headDim;
             java.util.Arrays.fill(out.data, o0, o0 + group * headDim, 0f);
             for (int p = 0; p < positions; p++) {
-                cache.loadValue(layer, p, row);
+                cache.loadValue(layer, p, from, len, row);
                 for (int g = 0; g < group; g++) {
                     float s = scores[g * positions + p];
                     int o = o0 + g * headDim;
-                    for (int i = 0; i < headDim; i++) out.data[o + i] += s * row[kvh * headDim + i];
+                    for (int i = 0; i < headDim; i++) out.data[o + i] += s * row[at + i];
                 }
             }
         });

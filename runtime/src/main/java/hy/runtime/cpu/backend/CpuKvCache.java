@@ -60,12 +60,18 @@ final class CpuKvCache implements KvCache {
         vCodec.quantize(v, vOff, values, valueOffset(layer, pos), kvDim);
     }
 
-    void loadKey(int layer, int pos, float[] dst) {
-        kCodec.dequantize(keys, keyOffset(layer, pos), dst, 0, kvDim);
+    /** Whether per-head slices of {@code headDim} values start on block boundaries of both cache types. */
+    boolean canSlice(int headDim) {
+        return headDim % kType.blockSize == 0 && headDim % vType.blockSize == 0;
     }
 
-    void loadValue(int layer, int pos, float[] dst) {
-        vCodec.dequantize(values, valueOffset(layer, pos), dst, 0, kvDim);
+    /** Values [from, from + n) of the key row at (layer, pos) into dst[0..n); from and n are whole blocks. */
+    void loadKey(int layer, int pos, int from, int n, float[] dst) {
+        kCodec.dequantize(keys, keyOffset(layer, pos) + kType.rowBytes(from), dst, 0, n);
+    }
+
+    void loadValue(int layer, int pos, int from, int n, float[] dst) {
+        vCodec.dequantize(values, valueOffset(layer, pos) + vType.rowBytes(from), dst, 0, n);
     }
 
     @Override
