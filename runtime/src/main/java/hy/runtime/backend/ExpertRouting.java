@@ -1,5 +1,7 @@
 package hy.runtime.backend;
 
+import hy.runtime.util.Softmax;
+
 /**
  * Which experts each token of a batch uses, decided on the host: for token t, slots [t·topK, t·topK + topK) of
  * {@code ids} and {@code weights} hold its experts and their renormalised router weights; unused slots (smart expert
@@ -26,20 +28,11 @@ public record ExpertRouting(int tokens, int topK, int[] ids, float[] weights) {
         float[] w = new float[k];
         for (int t = 0; t < tokens; t++) {
             System.arraycopy(logits, t * experts, p, 0, experts);
-            softmax(p);
+            Softmax.inPlace(p, 0, experts);
             int kept = selection.select(p, chosen, w);
             System.arraycopy(chosen, 0, ids, t * k, kept);
             System.arraycopy(w, 0, weights, t * k, kept);
         }
         return new ExpertRouting(tokens, k, ids, weights);
-    }
-
-    private static void softmax(float[] x) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (float v : x) max = Math.max(max, v);
-        double sum = 0;
-        for (int i = 0; i < x.length; i++) sum += x[i] = (float) Math.exp(x[i] - max);
-        float inv = (float) (1.0 / sum);
-        for (int i = 0; i < x.length; i++) x[i] *= inv;
     }
 }

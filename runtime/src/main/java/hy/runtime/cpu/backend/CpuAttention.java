@@ -1,5 +1,7 @@
 package hy.runtime.cpu.backend;
 
+import hy.runtime.util.Softmax;
+
 /**
  * Causal grouped-query attention over the CPU KV cache. Work is split over (token, KV head) so a single decode
  * token still uses several threads; each task reads its KV head's slice of every cached position once and serves
@@ -32,7 +34,7 @@ final class CpuAttention {
                     scores[g * positions + p] = CpuOps.dot(q.data, q.at(t) + h * headDim, row, at, headDim) * scale;
                 }
             }
-            for (int g = 0; g < group; g++) CpuOps.softmax(scores, g * positions, positions);
+            for (int g = 0; g < group; g++) Softmax.inPlace(scores, g * positions, positions);
             int o0 = out.at(t) + kvh * group * headDim;
             java.util.Arrays.fill(out.data, o0, o0 + group * headDim, 0f);
             for (int p = 0; p < positions; p++) {

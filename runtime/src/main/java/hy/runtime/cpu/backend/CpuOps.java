@@ -16,19 +16,6 @@ final class CpuOps {
         return x / (1f + (float) Math.exp(-x));
     }
 
-    /** In-place softmax over n elements. */
-    static void softmax(float[] x, int at, int n) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (int i = 0; i < n; i++) max = Math.max(max, x[at + i]);
-        double sum = 0;
-        for (int i = 0; i < n; i++) {
-            float e = (float) Math.exp(x[at + i] - max);
-            x[at + i] = e;
-            sum += e;
-        }
-        float inv = (float) (1.0 / sum);
-        for (int i = 0; i < n; i++) x[at + i] *= inv;
-    }
 
     static float dot(float[] a, int aAt, float[] b, int bAt, int n) {
         float s = 0;
