@@ -58,6 +58,11 @@ final class ModelOptions {
             + "(no streaming through the GPU for big batches, no GPU staging buffers)")
     boolean noOpOffload;
 
+    @Option(names = "--op-offload-min-batch", paramLabel = "N", description = "batches of at least N tokens compute "
+            + "CPU-resident experts on the GPU, streaming each layer's experts through GPU staging (default: 32 × experts / "
+            + "top-k, 256 for Hunyuan-A13B)")
+    Integer opOffloadMinBatch;
+
     @Option(names = {"-fa", "--flash-attn"}, paramLabel = "on|off|auto", arity = "0..1", fallbackValue = "on",
             description = "flash attention (always on: the attention kernels are fused)")
     String flashAttn;

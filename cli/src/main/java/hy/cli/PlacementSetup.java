@@ -39,9 +39,13 @@ final class PlacementSetup {
         if (o.autoPlacement && (o.gpuLayers != null || o.cpuMoe || o.nCpuMoe > 0)) {
             throw new IllegalArgumentException("--auto chooses -ngl and --n-cpu-moe itself; drop -ngl, --cpu-moe and --n-cpu-moe (-ot rules are kept)");
         }
+        if (o.opOffloadMinBatch != null && o.opOffloadMinBatch < 1) {
+            throw new IllegalArgumentException("--op-offload-min-batch must be >= 1, got " + o.opOffloadMinBatch);
+        }
         Integer ngl = o.gpuLayers == null || o.gpuLayers == -1 ? null : o.gpuLayers;
         return new PlacementRequest(PlacementRule.parseAll(o.overrides), ngl, o.cpuMoe, o.nCpuMoe, contextLength,
-                Math.min(o.ubatch, o.batch), o.cacheTypeK, o.cacheTypeV, budget, !o.noOpOffload);
+                Math.min(o.ubatch, o.batch), o.cacheTypeK, o.cacheTypeV, budget, !o.noOpOffload,
+                o.opOffloadMinBatch == null ? 0 : o.opOffloadMinBatch);
     }
 
     /** The plan for {@code inventory}; with --auto, for the request {@link AutoPlacement} chooses. */

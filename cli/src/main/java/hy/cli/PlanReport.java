@@ -40,7 +40,8 @@ final class PlanReport {
         String tied = tiedNote(plan);
         if (tied != null) out.println(tied);
         out.println("attention and KV cache of " + plan.gpuAttentionLayers() + "/" + layers + " layers on CUDA0"
-                + (plan.stagingBytes() > 0 ? "; batches of " + r.ubatch() + " tokens stream CPU-resident experts through the GPU" : ""));
+                + (plan.stagingBytes() > 0 ? "; batches of " + plan.streamMinBatch() + "+ tokens (up to -ub " + r.ubatch()
+                        + ") stream CPU-resident experts through the GPU" : ""));
         long need = plan.total(Device.CUDA0), budget = plan.gpuBudget();
         String verdict = plan.fits()
                 ? "fits, " + MemorySize.human(budget - need) + " to spare"

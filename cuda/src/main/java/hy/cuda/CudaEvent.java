@@ -16,6 +16,11 @@ public final class CudaEvent implements AutoCloseable {
         Cu.check(JCudaDriver.cuEventRecord(handle, stream.handle()), "cuEventRecord");
     }
 
+    /** Work queued on {@code stream} from now on waits for this event (its last record). */
+    public void makeWait(CudaStream stream) {
+        Cu.check(JCudaDriver.cuStreamWaitEvent(stream.handle(), handle, 0), "cuStreamWaitEvent");
+    }
+
     public void synchronize() {
         Cu.check(JCudaDriver.cuEventSynchronize(handle), "cuEventSynchronize");
     }

@@ -60,7 +60,32 @@ public interface Gpu extends AutoCloseable {
         void close();
     }
 
+    /** A marker on the main queue. */
     Marker marker();
+
+    /**
+     * Main-queue work queued from now on starts only after the work that was queued (on whichever queue recorded it)
+     * before {@code point}'s last {@link Marker#record}. The host does not wait. No effect if it was never recorded.
+     */
+    void waitFor(Marker point);
+
+    /** A second queue for copies that run while the main queue computes (expert staging). */
+    interface CopyQueue extends AutoCloseable {
+        /** Queues a copy from pinned host memory to the device. */
+        void copyToDevice(long dst, MemorySegment src, long bytes);
+
+        /** Copies queued from now on start only after the work queued before {@code point}'s last record. */
+        void waitFor(Marker point);
+
+        /** A marker on this queue. */
+        Marker marker();
+
+        @Override
+        void close();
+    }
+
+    /** Opens a copy queue; close it before the Gpu. */
+    CopyQueue copyQueue();
 
     /** A captured sequence of queued work that can be replayed. */
     interface Replay extends AutoCloseable {

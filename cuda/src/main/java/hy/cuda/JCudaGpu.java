@@ -144,21 +144,73 @@ public final class JCudaGpu implements Gpu {
 
     @Override
     public Marker marker() {
-        CudaEvent e = new CudaEvent();
-        return new Marker() {
+        return new StreamMarker(stream);
+    }
+
+    /** An event recorded on one stream; any stream can be made to wait for it. */
+    private static final class StreamMarker implements Marker {
+        private final CudaStream stream;
+        private final CudaEvent event = new CudaEvent();
+        private boolean recorded;
+
+        StreamMarker(CudaStream stream) {
+            this.stream = stream;
+        }
+
+        @Override
+        public void record() {
+            event.record(stream);
+            recorded = true;
+        }
+
+        @Override
+        public void await() {
+            if (recorded) event.synchronize();
+        }
+
+        void makeWait(CudaStream waiting) {
+            if (recorded) event.makeWait(waiting);
+        }
+
+        @Override
+        public void close() {
+            event.close();
+        }
+    }
+
+    private static StreamMarker ours(Marker m) {
+        if (m instanceof StreamMarker s) return s;
+        throw new IllegalArgumentException("marker of another GPU");
+    }
+
+    @Override
+    public void waitFor(Marker point) {
+        ours(point).makeWait(stream);
+    }
+
+    @Override
+    public CopyQueue copyQueue() {
+        CudaStream copies = new CudaStream();
+        return new CopyQueue() {
             @Override
-            public void record() {
-                e.record(stream);
+            public void copyToDevice(long dst, MemorySegment src, long bytes) {
+                Cu.check(JCudaDriver.cuMemcpyHtoDAsync(at(dst), host(src, bytes), bytes, copies.handle()), "cuMemcpyHtoDAsync (copy queue)");
             }
 
             @Override
-            public void await() {
-                e.synchronize();
+            public void waitFor(Marker point) {
+                ours(point).makeWait(copies);
+            }
+
+            @Override
+            public Marker marker() {
+                return new StreamMarker(copies);
             }
 
             @Override
             public void close() {
-                e.close();
+                copies.synchronize();
+                copies.close();
             }
         };
     }

@@ -6,6 +6,8 @@ public enum MemoryCategory {
     KV_CACHE("KV cache"),
     ACTIVATIONS("activations"),
     SCRATCH("scratch"),
+    /** Slots that host-resident experts are copied into for big batches. */
+    STAGING("expert staging"),
     /** Page-locked host memory (staging for uploads and read-back), counted apart from the GPU's memory. */
     PINNED_HOST("pinned host");
 

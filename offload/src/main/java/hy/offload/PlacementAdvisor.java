@@ -96,7 +96,7 @@ public final class PlacementAdvisor {
         if (wider(r.kType()) || wider(r.vType())) {
             m.add(new Move("q8_0 KV cache", false, x -> Optional.of(x.withCacheTypes(narrow(x.kType()), narrow(x.vType())))));
         }
-        if (r.opOffload() && PlacementPlan.streamsBigBatches(inventory.config(), r.ubatch())) {
+        if (PlacementPlan.streamsBigBatches(inventory.config(), r)) {
             m.add(new Move("--no-op-offload", false, x -> Optional.of(x.withOpOffload(false))));
         }
         m.add(new Move("-c", true, this::longestContext));

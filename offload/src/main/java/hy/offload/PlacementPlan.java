@@ -27,12 +27,6 @@ import java.util.stream.Collectors;
 public final class PlacementPlan {
     /** Staging holds this many layers of routed experts: one copied in while the other is computed on. */
     static final int STAGED_LAYERS = 2;
-    /**
-     * ik_llama.cpp's op-offload threshold: a matmul over CPU-resident weights moves to the GPU when the batch has at
-     * least this many tokens, and for MoE when tokens × top_k ≥ this × experts (256 tokens for Hunyuan).
-     */
-    static final int MIN_OFFLOAD_BATCH = 32;
-
     /** One tensor's device and the flag that decided it. */
     public record Placement(ModelInventory.Entry tensor, Device device, String reason) {}
 
@@ -79,9 +73,11 @@ public final class PlacementPlan {
             kvBytes.merge(kvDevice[l], perLayerKv, Long::sum);
         }
         stagingBytes = computeStaging(c);
+        // The runner's batch buffers live on the GPU whenever it is used (HybridBackend allocates them there).
+        Device activations = gpuUsed() ? Device.CUDA0 : Device.CPU;
         for (Device d : Device.values()) {
             boolean routed = held.get(d).contains(TensorGroup.ROUTED_EXPERTS) || (d.isGpu() && stagingBytes > 0);
-            scratch.put(d, ScratchEstimate.of(c, req.ubatch(), held.get(d), routed));
+            scratch.put(d, ScratchEstimate.of(c, req.ubatch(), held.get(d), routed, d == activations));
         }
     }
 
@@ -100,9 +96,8 @@ public final class PlacementPlan {
      * offload is on and some layer's experts stay on the CPU; sized by the largest such layer's CPU-resident part.
      */
     private long computeStaging(HunyuanConfig c) {
-        if (!request.opOffload() || !streamsBigBatches(c, request.ubatch())) return 0;
-        boolean gpuUsed = weightBytes(Device.CUDA0) > 0 || kvBytes.get(Device.CUDA0) > 0;
-        if (!gpuUsed) return 0;
+        if (!streamsBigBatches(c, request)) return 0;
+        if (!gpuUsed()) return 0;
         Map<Integer, Long> cpuPerLayer = new LinkedHashMap<>();
         for (Placement p : placements.values()) {
             if (p.device() == Device.CPU && p.tensor().group() == TensorGroup.ROUTED_EXPERTS && p.tensor().layer() >= 0) {
@@ -113,9 +108,18 @@ public final class PlacementPlan {
         return Math.min(STAGED_LAYERS, cpuPerLayer.size()) * largest;
     }
 
-    /** Whether a micro-batch of {@code ubatch} tokens is big enough to compute CPU-resident experts on the GPU. */
-    public static boolean streamsBigBatches(HunyuanConfig c, int ubatch) {
-        return ubatch >= MIN_OFFLOAD_BATCH && (long) ubatch * c.expertsUsed() >= (long) MIN_OFFLOAD_BATCH * c.experts();
+    private boolean gpuUsed() {
+        return weightBytes(Device.CUDA0) > 0 || kvBytes.get(Device.CUDA0) > 0;
+    }
+
+    /** Whether micro-batches of -ub tokens are big enough to compute CPU-resident experts on the GPU, op offload on. */
+    public static boolean streamsBigBatches(HunyuanConfig c, PlacementRequest r) {
+        return r.opOffload() && r.ubatch() >= r.opOffloadMinBatch(c);
+    }
+
+    /** Batches of at least this many tokens stream CPU-resident experts through the GPU; 0 when none do. */
+    public int streamMinBatch() {
+        return stagingBytes > 0 ? request.opOffloadMinBatch(inventory.config()) : 0;
     }
 
     public ModelInventory inventory() {

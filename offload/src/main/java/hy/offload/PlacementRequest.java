@@ -1,5 +1,6 @@
 package hy.offload;
 
+import hy.runtime.model.HunyuanConfig;
 import hy.runtime.tensor.GgmlType;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,9 +21,11 @@ import java.util.regex.Pattern;
  * @param gpuBudget     bytes of GPU memory the plan may use; 0 when there is no GPU
  * @param opOffload     whether batches big enough stream CPU-resident routed experts through the GPU (off:
  *                      --no-op-offload, as in llama.cpp)
+ * @param opOffloadMinBatch the smallest batch that streams (--op-offload-min-batch); 0: the model's default,
+ *                      {@link #defaultOpOffloadMinBatch}
  */
 public record PlacementRequest(List<PlacementRule> userRules, Integer gpuLayers, boolean cpuMoe, int nCpuMoe,
-        int contextLength, int ubatch, GgmlType kType, GgmlType vType, long gpuBudget, boolean opOffload) {
+        int contextLength, int ubatch, GgmlType kType, GgmlType vType, long gpuBudget, boolean opOffload, int opOffloadMinBatch) {
 
     /** llama.cpp users' spelling of "every layer and the output". */
     public static final int ALL_LAYERS = 99;
@@ -36,11 +39,26 @@ public record PlacementRequest(List<PlacementRule> userRules, Integer gpuLayers,
         if (contextLength < 1) throw new IllegalArgumentException("the context length must be at least 1, got " + contextLength);
         if (ubatch < 1) throw new IllegalArgumentException("-ub must be at least 1, got " + ubatch);
         if (gpuBudget < 0) throw new IllegalArgumentException("the GPU memory budget cannot be negative");
+        if (opOffloadMinBatch < 0) throw new IllegalArgumentException("--op-offload-min-batch must be >= 1, got " + opOffloadMinBatch);
+    }
+
+    /**
+     * ik_llama.cpp's op-offload rule for MoE, tokens × top_k ≥ 32 × experts: from there on a batch touches about 32
+     * rows of every expert, and copying the expert over the bus costs less than the CPU computing those rows (256
+     * tokens for Hunyuan's 64 experts, top-8). To be confirmed by measurement on the target machine.
+     */
+    public static int defaultOpOffloadMinBatch(HunyuanConfig c) {
+        return Math.max(32, (int) Math.ceil(32.0 * c.experts() / c.expertsUsed()));
+    }
+
+    /** The smallest batch that streams CPU-resident experts through the GPU for model {@code c}. */
+    public int opOffloadMinBatch(HunyuanConfig c) {
+        return opOffloadMinBatch > 0 ? opOffloadMinBatch : defaultOpOffloadMinBatch(c);
     }
 
     /** No flags: default -ngl, f16 KV cache, -ub 512, op offload on. */
     public static PlacementRequest defaults(int contextLength, long gpuBudget) {
-        return new PlacementRequest(List.of(), null, false, 0, contextLength, DEFAULT_UBATCH, GgmlType.F16, GgmlType.F16, gpuBudget, true);
+        return new PlacementRequest(List.of(), null, false, 0, contextLength, DEFAULT_UBATCH, GgmlType.F16, GgmlType.F16, gpuBudget, true, 0);
     }
 
     /** -ngl as it applies to a model of {@code layers} layers. */
@@ -50,36 +68,36 @@ public record PlacementRequest(List<PlacementRule> userRules, Integer gpuLayers,
     }
 
     public PlacementRequest withUserRules(List<PlacementRule> rules) {
-        return new PlacementRequest(rules, gpuLayers, cpuMoe, nCpuMoe, contextLength, ubatch, kType, vType, gpuBudget, opOffload);
+        return new PlacementRequest(rules, gpuLayers, cpuMoe, nCpuMoe, contextLength, ubatch, kType, vType, gpuBudget, opOffload, opOffloadMinBatch);
     }
 
     public PlacementRequest withGpuLayers(Integer n) {
-        return new PlacementRequest(userRules, n, cpuMoe, nCpuMoe, contextLength, ubatch, kType, vType, gpuBudget, opOffload);
+        return new PlacementRequest(userRules, n, cpuMoe, nCpuMoe, contextLength, ubatch, kType, vType, gpuBudget, opOffload, opOffloadMinBatch);
     }
 
     /** --cpu-moe and --n-cpu-moe together (setting one usually clears the other). */
     public PlacementRequest withCpuMoe(boolean all, int firstLayers) {
-        return new PlacementRequest(userRules, gpuLayers, all, firstLayers, contextLength, ubatch, kType, vType, gpuBudget, opOffload);
+        return new PlacementRequest(userRules, gpuLayers, all, firstLayers, contextLength, ubatch, kType, vType, gpuBudget, opOffload, opOffloadMinBatch);
     }
 
     public PlacementRequest withContextLength(int n) {
-        return new PlacementRequest(userRules, gpuLayers, cpuMoe, nCpuMoe, n, ubatch, kType, vType, gpuBudget, opOffload);
+        return new PlacementRequest(userRules, gpuLayers, cpuMoe, nCpuMoe, n, ubatch, kType, vType, gpuBudget, opOffload, opOffloadMinBatch);
     }
 
     public PlacementRequest withUbatch(int n) {
-        return new PlacementRequest(userRules, gpuLayers, cpuMoe, nCpuMoe, contextLength, n, kType, vType, gpuBudget, opOffload);
+        return new PlacementRequest(userRules, gpuLayers, cpuMoe, nCpuMoe, contextLength, n, kType, vType, gpuBudget, opOffload, opOffloadMinBatch);
     }
 
     public PlacementRequest withCacheTypes(GgmlType k, GgmlType v) {
-        return new PlacementRequest(userRules, gpuLayers, cpuMoe, nCpuMoe, contextLength, ubatch, k, v, gpuBudget, opOffload);
+        return new PlacementRequest(userRules, gpuLayers, cpuMoe, nCpuMoe, contextLength, ubatch, k, v, gpuBudget, opOffload, opOffloadMinBatch);
     }
 
     public PlacementRequest withGpuBudget(long bytes) {
-        return new PlacementRequest(userRules, gpuLayers, cpuMoe, nCpuMoe, contextLength, ubatch, kType, vType, bytes, opOffload);
+        return new PlacementRequest(userRules, gpuLayers, cpuMoe, nCpuMoe, contextLength, ubatch, kType, vType, bytes, opOffload, opOffloadMinBatch);
     }
 
     public PlacementRequest withOpOffload(boolean on) {
-        return new PlacementRequest(userRules, gpuLayers, cpuMoe, nCpuMoe, contextLength, ubatch, kType, vType, gpuBudget, on);
+        return new PlacementRequest(userRules, gpuLayers, cpuMoe, nCpuMoe, contextLength, ubatch, kType, vType, gpuBudget, on, opOffloadMinBatch);
     }
 
     /** The tensor-placement flags: -ngl (always, resolved), the -ot rules, --cpu-moe or --n-cpu-moe. */
@@ -102,7 +120,12 @@ public record PlacementRequest(List<PlacementRule> userRules, Integer gpuLayers,
         if (kType != GgmlType.F16) f.addAll(List.of("-ctk", typeName(kType)));
         if (vType != GgmlType.F16) f.addAll(List.of("-ctv", typeName(vType)));
         if (!opOffload) f.add("--no-op-offload");
+        else if (opOffloadMinBatch > 0) f.addAll(List.of("--op-offload-min-batch", Integer.toString(opOffloadMinBatch)));
         return f;
+    }
+
+    public PlacementRequest withOpOffloadMinBatch(int n) {
+        return new PlacementRequest(userRules, gpuLayers, cpuMoe, nCpuMoe, contextLength, ubatch, kType, vType, gpuBudget, opOffload, n);
     }
 
     /** Flags joined for a shell: arguments with regex or shell characters in single quotes. */

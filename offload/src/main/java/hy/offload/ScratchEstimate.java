@@ -17,7 +17,9 @@ import java.util.Set;
  *     outputs before the weighted sum T·top_k·hidden;</li>
  * <li>activation quantization: the widest matmul input in Q8_0 (34 bytes per 32 values):
  *     T·max(hidden, qDim, sharedFf, top_k·expertFf)·34/32;</li>
- * <li>logits: T·vocab (the model keeps logits for every row of the batch, as perplexity needs);</li>
+ * <li>logits: T·vocab (the model keeps logits for every row of the batch, as perplexity needs), on the device that
+ *     holds the model's activations — the GPU whenever the plan uses one, as the hybrid executor keeps every batch
+ *     buffer there even when the output projection runs on the CPU — and on a device computing the output;</li>
  * <li>expert staging (GPU only, when big batches stream CPU-resident experts): two layers of routed experts, one
  *     being copied while the other is computed on — accounted by the plan, not here.</li>
  * </ul>
@@ -32,9 +34,11 @@ public record ScratchEstimate(long residual, long attention, long router, long s
     /**
      * @param groups the parts of the model this device holds
      * @param computesRoutedExperts whether it runs routed experts (held there, or streamed to it)
+     * @param holdsActivations whether the model's batch buffers (logits included) live there
      */
-    public static ScratchEstimate of(HunyuanConfig c, int ubatch, Set<TensorGroup> groups, boolean computesRoutedExperts) {
-        if (groups.isEmpty() && !computesRoutedExperts) return NONE;
+    public static ScratchEstimate of(HunyuanConfig c, int ubatch, Set<TensorGroup> groups, boolean computesRoutedExperts,
+            boolean holdsActivations) {
+        if (groups.isEmpty() && !computesRoutedExperts && !holdsActivations) return NONE;
         long t = ubatch, h = c.hiddenSize(), q = c.qDim(), kv = c.kvDim(), k = c.expertsUsed();
         long residual = 3 * t * h * F32;
         long attention = groups.contains(TensorGroup.ATTENTION) ? (2 * t * q + 2 * t * kv + t * q + 2 * t * c.heads()) * F32 : 0;
@@ -43,7 +47,7 @@ public record ScratchEstimate(long residual, long attention, long router, long s
         long routed = computesRoutedExperts ? (2 * t * k * c.expertFf() + t * k * h) * F32 : 0;
         long widest = Math.max(Math.max(h, q), Math.max(c.sharedFf(), computesRoutedExperts ? k * c.expertFf() : 0));
         long quant = t * ((widest + 31) / 32) * 34;
-        long logits = groups.contains(TensorGroup.OUTPUT) ? t * c.vocabSize() * F32 : 0;
+        long logits = groups.contains(TensorGroup.OUTPUT) || holdsActivations ? t * c.vocabSize() * F32 : 0;
         return new ScratchEstimate(residual, attention, router, shared, routed, quant, logits);
     }
 

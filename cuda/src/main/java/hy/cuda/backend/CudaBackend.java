@@ -25,6 +25,7 @@ import hy.runtime.backend.ExpertSelection;
 import hy.runtime.backend.KvCache;
 import hy.runtime.backend.MoeWeights;
 import hy.runtime.backend.Weight;
+import hy.runtime.backend.WeightStaging;
 import hy.runtime.tensor.GgmlType;
 import hy.runtime.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
@@ -41,7 +42,7 @@ import java.util.function.Consumer;
  * <p>Per-step inputs (token ids, positions) reach the kernels through device memory, so a decode step can be captured
  * once with {@link #captureStep} and replayed as one graph launch.
  */
-public final class CudaBackend implements Backend {
+public final class CudaBackend implements Backend, WeightStaging {
 
     /**
      * @param log receives one-line notes (device, JIT time, whether cuBLAS is used)
@@ -86,6 +87,7 @@ public final class CudaBackend implements Backend {
     private final StepUploads stepUploads;
     private final CublasGemm cublas;
     private final WeightStore weights;
+    private final StagingSlots staging;
     private PinnedBuffer transfer;
     private StepUploads uploads;
     private boolean capturing;
@@ -127,6 +129,7 @@ public final class CudaBackend implements Backend {
             ropes = own(new RopeTables(gpu, allocator));
             WeightUploader uploader = own(new WeightUploader(gpu, allocator, options.progress()));
             weights = own(new WeightStore(allocator, uploader));
+            staging = own(new StagingSlots(gpu, allocator));
             stepUploads = own(new StepUploads(STEP_RING_BYTES, gpu, allocator, false));
             uploads = stepUploads;
             this.cublas = cublas;
@@ -161,9 +164,9 @@ public final class CudaBackend implements Backend {
         return gpu.memoryInfo()[0];
     }
 
-    /** Whether {@code w} was prepared by this backend (and not released). */
+    /** Whether {@code w} was prepared by this backend (and not released), or is staged in one of its slots now. */
     public boolean owns(Weight w) {
-        return weights.owns(w);
+        return weights.owns(w) || w instanceof CudaWeight c && staging.owns(c);
     }
 
     private void enter() {
@@ -218,6 +221,22 @@ public final class CudaBackend implements Backend {
             throw e;
         }
         return new CudaKvCache(f, layers, contextLength, kvDim, k, v);
+    }
+
+    /**
+     * Copies host-resident tensors into staging slot {@code slot} on the copy queue (see {@link StagingSlots}): how the
+     * hybrid executor runs CPU-resident experts on the GPU for big batches.
+     */
+    @Override
+    public Staged stage(int slot, List<Tensor> tensors) {
+        enter();
+        notWhileCapturing("expert staging");
+        return staging.stage(slot, tensors);
+    }
+
+    /** Bytes copied into staging slots so far. */
+    public long stagedBytes() {
+        return staging.bytesCopied();
     }
 
     /** Frees a weight's device memory now (the executor streaming experts, checks that upload many tensors). */

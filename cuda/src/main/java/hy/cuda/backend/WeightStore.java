@@ -9,7 +9,6 @@ import hy.runtime.quant.QuantCodecs;
 import hy.runtime.tensor.GgmlType;
 import hy.runtime.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -66,23 +65,15 @@ final class WeightStore implements AutoCloseable {
         float[] v = QuantCodecs.dequantizeRow(t, 0);
         DeviceBuffer b = allocator.allocate(4L * v.length, MemoryCategory.WEIGHTS, t.name());
         uploader.upload(t.name(), MemorySegment.ofArray(v), b);
-        return new CudaWeight(t, b, WeightFormat.F32, v.length, 1, 1, 4L * v.length);
+        return new CudaWeight(t, b, 0, WeightFormat.F32, v.length, 1, 1, 4L * v.length);
     }
 
     private CudaWeight uploadAsStored(Tensor t) {
-        WeightFormat f = WeightFormat.of(t.type());
-        if (f == null) {
-            throw new IllegalArgumentException("tensor " + t.name() + " is " + t.type() + ", which the CUDA backend cannot compute with ("
-                    + "it takes " + Arrays.toString(WeightFormat.values()) + "); keep it on the CPU (-ot) or requantize it");
-        }
-        if (t.dims() > 3) throw new IllegalArgumentException("tensor " + t + " has more than 3 dimensions");
-        if (t.rowLength() % WeightFormat.UNIT != 0) {
-            throw new IllegalArgumentException("tensor " + t + ": rows of " + t.rowLength() + " weights are not a multiple of 32, which the CUDA kernels need");
-        }
+        CudaWeight.storedFormat(t); // fail before allocating
         long bytes = t.byteSize();
         DeviceBuffer b = allocator.allocate(bytes, MemoryCategory.WEIGHTS, t.name());
         uploader.upload(t.name(), t.data().asSlice(0, bytes), b);
-        return new CudaWeight(t, b, f, t.rowLength(), Math.toIntExact(t.ne(1)), Math.toIntExact(t.ne(2)), t.rowBytes());
+        return CudaWeight.stored(t, b, 0);
     }
 
     @Override

@@ -11,6 +11,7 @@ import hy.runtime.backend.ExpertSelection;
 import hy.runtime.backend.KvCache;
 import hy.runtime.backend.MoeWeights;
 import hy.runtime.backend.Weight;
+import hy.runtime.backend.WeightStaging.Staged;
 import hy.runtime.cpu.backend.CpuBackend;
 import hy.runtime.model.HunyuanConfig;
 import hy.runtime.tensor.GgmlType;
@@ -218,6 +219,37 @@ public final class OpChecks {
         });
     }
 
+    /**
+     * The MoE FFN with its routed experts in host memory, copied into the GPU's staging slots as the hybrid executor
+     * streams them on big batches: three layers through two slots (the third overwrites the first), each used right
+     * after its copy and released after its use. Returns the first layer that fails, else the last.
+     */
+    public OpResult stagedMoe(WeightFormat f, int tokens, int hidden, int ff, int experts) {
+        String detail = String.format(Locale.ROOT, "%s %d×(%d,%d) top8 n=%d, 3 layers via 2 slots", f.suffix(), experts, hidden, ff, tokens);
+        ExpertSelection sel = ExpertSelection.topK(8);
+        return guarded("staged moe", detail, c -> {
+            OpResult r = null;
+            for (int layer = 0; layer < 3; layer++) {
+                MoeWeights[] w = moeWeights(c, f, hidden, ff, experts);
+                MoeWeights host = w[0];
+                Staged staged = gpu.stage(layer % 2, List.of(host.gateExps().tensor(), host.upExps().tensor(), host.downExps().tensor()));
+                List<Weight> e = staged.weights();
+                MoeWeights device = new MoeWeights(w[1].router(), e.get(0), e.get(1), e.get(2), w[1].gateShared(), w[1].upShared(),
+                        w[1].downShared());
+                Activations[] x = c.input(tokens, hidden, 1f), acc = c.input(tokens, hidden, 1f);
+                cpu.moe(x[0], host, sel, acc[0]);
+                staged.awaitOnDevice();
+                gpu.moe(x[1], device, sel, acc[1]);
+                staged.release();
+                boolean matvec = LinearLauncher.usesMatvec(f, tokens);
+                r = new OpResult("staged moe", detail + " (layer " + layer + ")", c.compare(acc),
+                        matvec ? Precision.FLOAT32 : Precision.TENSOR_CORE_F16, Double.NaN, "", null);
+                if (!r.passed()) return r;
+            }
+            return r;
+        });
+    }
+
     private MoeWeights[] moeWeights(Case c, WeightFormat f, int hidden, int ff, int experts) {
         Weight[] router = c.weight(c.t.matrix("ffn_gate_inp", GgmlType.F32, hidden, experts, 1));
         Weight[] gate = c.weight(c.t.matrix("ffn_gate_exps", f.type, hidden, ff, experts));
@@ -263,6 +295,8 @@ public final class OpChecks {
         }
         r.add(Check.of("moe", () -> moe(WeightFormat.Q8_0, 5, new ExpertSelection(8, 2, 0.3f), 512, 256, 64)));
         r.add(Check.of("moe", () -> moe(WeightFormat.Q4_0, 300, ExpertSelection.topK(8), 512, 256, 64)));
+        r.add(Check.of("staged moe", () -> stagedMoe(WeightFormat.Q4_0, 300, 512, 256, 64)));
+        r.add(Check.of("staged moe", () -> stagedMoe(WeightFormat.Q8_0, 40, 512, 256, 64)));
         return r;
     }
 

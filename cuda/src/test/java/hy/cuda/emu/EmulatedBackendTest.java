@@ -74,6 +74,15 @@ class EmulatedBackendTest {
         assertAll(r);
     }
 
+    /** Experts copied from host memory into the staging slots, three layers through two slots. */
+    @Test
+    void stagedExpertsMatchTheCpu() {
+        OpChecks c = new OpChecks(gpu, System.nanoTime(), false);
+        long before = gpu.stagedBytes();
+        assertAll(List.of(c.stagedMoe(WeightFormat.Q4_0, 40, 64, 32, 16), c.stagedMoe(WeightFormat.Q8_0, 3, 64, 32, 16)));
+        assertTrue(gpu.stagedBytes() > before, "the experts were copied into staging");
+    }
+
     /** hf_tiny through HunyuanModel on both backends: logits, greedy tokens, and the decode step replayed as a graph. */
     @Test
     @Tag("slow")

@@ -174,6 +174,31 @@ public final class EmulatedGpu implements Gpu {
     }
 
     @Override
+    public void waitFor(Marker point) {} // every queued operation has already run
+
+    @Override
+    public CopyQueue copyQueue() {
+        return new CopyQueue() {
+            @Override
+            public void copyToDevice(long dst, MemorySegment src, long bytes) {
+                if (recording != null) throw new IllegalStateException("copy-queue work during capture");
+                MemorySegment.copy(src, 0, at(dst, bytes), 0, bytes);
+            }
+
+            @Override
+            public void waitFor(Marker point) {}
+
+            @Override
+            public Marker marker() {
+                return EmulatedGpu.this.marker();
+            }
+
+            @Override
+            public void close() {}
+        };
+    }
+
+    @Override
     public Replay capture(Runnable work) {
         List<Runnable> steps = new ArrayList<>();
         recording = steps;

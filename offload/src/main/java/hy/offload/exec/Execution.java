@@ -23,6 +23,7 @@ public record Execution(Backend runner, Function<String, Backend> backendFor) {
         if (gpu == null) throw new IllegalArgumentException("the placement puts tensors on CUDA0 but there is no GPU backend");
         Function<String, Backend> backendFor = plan.backendFor(cpu, gpu);
         if (!anyCpu) return new Execution(gpu, backendFor);
-        return new Execution(new HybridBackend(gpu, cpu, l -> plan.kvDevice(l) == Device.CUDA0, plan.request().ubatch()), backendFor);
+        return new Execution(new HybridBackend(gpu, cpu, l -> plan.kvDevice(l) == Device.CUDA0, plan.request().ubatch(),
+                plan.streamMinBatch()), backendFor);
     }
 }

@@ -7,9 +7,11 @@ import hy.runtime.backend.ExpertSelection;
 import hy.runtime.backend.KvCache;
 import hy.runtime.backend.MoeWeights;
 import hy.runtime.backend.Weight;
+import hy.runtime.backend.WeightStaging;
 import hy.runtime.tensor.GgmlType;
 import hy.runtime.tensor.Tensor;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.IntPredicate;
 
@@ -22,12 +24,17 @@ import java.util.function.IntPredicate;
  * chosen; the shared expert is issued on its device first (on a GPU that work is queued and runs asynchronously)
  * and the routed experts then run on theirs, so the GPU's shared expert overlaps the CPU's routed experts. Each
  * layer's attention and KV cache stay together on one device.
+ *
+ * <p>Big batches (at least the streaming threshold, when the GPU backend can stage weights) run the CPU-resident
+ * experts on the GPU instead: {@link ExpertStreamer} copies each layer's experts into GPU staging slots, the next
+ * layer's copy overlapping this layer's computation.
  */
 public final class HybridBackend implements Backend {
     private final Backend gpu;
     private final Backend cpu;
     private final IntPredicate attentionOnGpu;
     private final int maxBatch;
+    private final ExpertStreamer streamer;
     /** Host-side scratch per (width, slot), maxBatch rows each, for ops that run on the CPU; views cover smaller batches. */
     private final Map<Long, Activations> hostScratch = new HashMap<>();
     private final Map<Long, Activations> gpuScratch = new HashMap<>();
@@ -40,10 +47,35 @@ public final class HybridBackend implements Backend {
      * @param maxBatch       the most tokens an op carries (the model's micro-batch): scratch is sized for it once
      */
     public HybridBackend(Backend gpu, Backend cpu, IntPredicate attentionOnGpu, int maxBatch) {
+        this(gpu, cpu, attentionOnGpu, maxBatch, 0);
+    }
+
+    /**
+     * @param streamMinBatch batches of at least this many tokens run CPU-resident experts on the GPU through staging
+     *                       (0: never); needs a GPU backend that implements {@link WeightStaging}
+     */
+    public HybridBackend(Backend gpu, Backend cpu, IntPredicate attentionOnGpu, int maxBatch, int streamMinBatch) {
         this.gpu = gpu;
         this.cpu = cpu;
         this.attentionOnGpu = attentionOnGpu;
         this.maxBatch = maxBatch;
+        this.streamer = streamMinBatch > 0 && streamMinBatch <= maxBatch && gpu instanceof WeightStaging s
+                ? new ExpertStreamer(s, streamMinBatch) : null;
+    }
+
+    /** Whether big batches stream CPU-resident experts through the GPU. */
+    public boolean streamsExperts() {
+        return streamer != null;
+    }
+
+    /** Layer copies queued into GPU staging so far (0 when not streaming). */
+    public long layersStaged() {
+        return streamer == null ? 0 : streamer.layersStaged();
+    }
+
+    @Override
+    public void layerOrder(List<MoeWeights> ffns) {
+        if (streamer != null) streamer.setLayers(ffns.stream().filter(f -> !onGpu(f.gateExps())).toList());
     }
 
     @Override
@@ -238,6 +270,12 @@ public final class HybridBackend implements Backend {
 
     @Override
     public void moe(Activations x, MoeWeights w, ExpertSelection selection, Activations acc) {
+        if (streamer != null && streamer.streams(x.tokens(), w)) {
+            List<Weight> e = streamer.acquire(w);
+            moe(x, new MoeWeights(w.router(), e.get(0), e.get(1), e.get(2), w.gateShared(), w.upShared(), w.downShared()), selection, acc);
+            streamer.done(w);
+            return;
+        }
         boolean router = onGpu(w.router()), shared = onGpu(w.gateShared()), routed = onGpu(w.gateExps());
         if (router && shared && routed) {
             gpu.moe(x, w, selection, acc);

@@ -91,6 +91,40 @@ class HybridExecutionTest {
         }
     }
 
+    /**
+     * -ub 64 with a streaming threshold of 4 tokens: the prompts run their CPU-resident experts on the (fake) GPU
+     * through staging, the decode steps on the CPU; both must give the CPU's logits and greedy text.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"-ngl 99 -ot exps=CPU", "--n-cpu-moe 1"})
+    void bigBatchesStreamCpuExpertsThroughGpuStaging(String flags) throws Exception {
+        try (GgufFile f = GgufFile.open(model)) {
+            HunyuanConfig cfg = HunyuanConfig.fromGguf(f);
+            PlacementRequest r = request(flags).withOpOffload(true).withOpOffloadMinBatch(4);
+            PlacementPlan plan = PlacementPlan.of(ModelInventory.of(f), r);
+            assertEquals(4, plan.streamMinBatch());
+            assertTrue(plan.stagingBytes() > 0, "the plan reserves staging");
+            StagingFakeGpu fakeGpu = new StagingFakeGpu(new CpuBackend(1, false));
+            Execution ex = Execution.of(plan, new CpuBackend(1, false), fakeGpu);
+            HybridBackend hybrid = assertInstanceOf(HybridBackend.class, ex.runner());
+            assertTrue(hybrid.streamsExperts());
+            HunyuanModel m = new HunyuanModel(cfg, hybrid, ModelWeights.load(cfg, f::tensorOrNull, ex.backendFor()), 64);
+            float[] got = logits(m);
+            int streamedLayers = flags.contains("n-cpu-moe") ? 1 : cfg.layers();
+            assertTrue(fakeGpu.awaits >= streamedLayers, "every CPU-resident layer ran from staging: " + fakeGpu.awaits);
+            assertEquals(fakeGpu.stages, hybrid.layersStaged());
+            double maxAbs = 0, maxDiff = 0;
+            for (int i = 0; i < got.length; i++) {
+                maxAbs = Math.max(maxAbs, Math.abs(cpuLogits[i]));
+                maxDiff = Math.max(maxDiff, Math.abs(cpuLogits[i] - got[i]));
+            }
+            assertTrue(maxDiff <= 1e-5 * maxAbs, flags + ": logits differ by " + maxDiff);
+            int awaitsBefore = fakeGpu.awaits;
+            assertArrayEquals(cpuGreedy, greedy(m, 64), flags + ": greedy continuation");
+            assertEquals(awaitsBefore + streamedLayers, fakeGpu.awaits, "only the greedy prompt streams, the decode steps do not");
+        }
+    }
+
     static PlacementRequest request(String flags) {
         String[] a = flags.split(" ");
         Integer ngl = null;
@@ -104,6 +138,6 @@ class HybridExecutionTest {
                 default -> throw new IllegalArgumentException(a[i]);
             }
         }
-        return new PlacementRequest(rules, ngl, false, nCpuMoe, 256, 64, GgmlType.F32, GgmlType.F32, 1L << 30, false);
+        return new PlacementRequest(rules, ngl, false, nCpuMoe, 256, 64, GgmlType.F32, GgmlType.F32, 1L << 30, false, 0);
     }
 }

@@ -2,6 +2,7 @@ package hy.runtime.backend;
 
 import hy.runtime.tensor.GgmlType;
 import hy.runtime.tensor.Tensor;
+import java.util.List;
 
 /**
  * The operations one Hunyuan forward pass needs, implemented once per device (CPU, CUDA) and by the hybrid
@@ -73,6 +74,12 @@ public interface Backend extends AutoCloseable {
      * softmax over all experts, renormalised over the selected ones.
      */
     void moe(Activations x, MoeWeights w, ExpertSelection selection, Activations acc);
+
+    /**
+     * A hint, given once the weights are loaded: every layer's FFN weights in the order each forward pass visits them.
+     * A backend that prefetches per layer (the hybrid executor streaming experts) learns from it what comes next.
+     */
+    default void layerOrder(List<MoeWeights> ffns) {}
 
     /** acc += x, element-wise. */
     void add(Activations acc, Activations x);

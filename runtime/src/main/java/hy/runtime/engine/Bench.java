@@ -6,7 +6,8 @@ import java.util.SplittableRandom;
 
 /**
  * llama-bench's two tests on one session: pp (one prompt of n random tokens in micro-batches) and tg (n single-token
- * steps), each from an empty cache, after one untimed warm-up, repeated; speeds in tokens per second.
+ * steps), each from an empty cache, after one untimed warm-up (one micro-batch for pp, one token for tg), repeated;
+ * speeds in tokens per second.
  */
 public final class Bench {
     private Bench() {}
@@ -30,7 +31,11 @@ public final class Bench {
         SplittableRandom rng = new SplittableRandom(seed);
         int vocab = s.model().config().vocabSize();
         int[] prompt = new int[n];
-        runPrompt(s, new int[] {rng.nextInt(vocab)}); // warm-up
+        // Warm-up at the test's own batch size: buffers sized for it, kernels compiled for it, big-batch paths (expert
+        // staging) set up, as llama-bench warms pp tests up with a prompt rather than one token.
+        int[] warm = new int[Math.min(n, s.model().maxBatch())];
+        for (int i = 0; i < warm.length; i++) warm[i] = rng.nextInt(vocab);
+        runPrompt(s, warm);
         double[] speeds = new double[reps];
         for (int r = 0; r < reps; r++) {
             for (int i = 0; i < n; i++) prompt[i] = rng.nextInt(vocab);

@@ -50,6 +50,7 @@ public final class HunyuanModel {
         attn = backend.activations(maxBatch, cfg.qDim());
         proj = backend.activations(maxBatch, h);
         logits = backend.activations(maxBatch, cfg.vocabSize());
+        backend.layerOrder(weights.layers().stream().map(LayerWeights::ffn).toList());
     }
 
     public HunyuanConfig config() {
