@@ -22,7 +22,8 @@ import java.util.function.Consumer;
 /**
  * GPU timings at Hunyuan-A13B's real shapes with random weights (no CPU reference): products per weight format (GB/s
  * of weights for decode, TFLOP/s for prompts), attention over a 4K cache, the MoE FFN, and one whole layer's decode
- * step issued op by op and replayed from a graph, scaled to 32 layers as a tokens/s estimate.
+ * step issued op by op and replayed from a graph, scaled to 32 layers as a tokens/s estimate; and the copy of one
+ * layer's experts into expert staging.
  */
 public final class Benchmarks {
     private static final HunyuanConfig A13B = HunyuanConfig.A13B;
@@ -49,7 +50,33 @@ public final class Benchmarks {
             r.add(attentionPrefill(kv, 512));
         }
         r.addAll(layer(WeightFormat.Q4_0, 4096));
+        r.add(staging(WeightFormat.Q4_0));
         return r;
+    }
+
+    /**
+     * One A13B layer's routed experts (gate, up, down) copied from host memory into a staging slot, as the hybrid
+     * executor streams them on big batches: the host's copy into pinned memory and the bus together, in GB/s.
+     */
+    public OpResult staging(WeightFormat f) {
+        String detail = "A13B " + f.suffix() + " one layer's experts host→slot";
+        List<OpResult> err = new ArrayList<>();
+        OpResult ok = guarded("bench", detail, err, () -> {
+            try (Arena arena = Arena.ofShared()) {
+                int h = A13B.hiddenSize(), ff = A13B.expertFf(), e = A13B.experts();
+                List<Tensor> t = List.of(RandomBlocks.tensor(arena, "gate_exps", f.type, h, ff, e, rng.nextLong()),
+                        RandomBlocks.tensor(arena, "up_exps", f.type, h, ff, e, rng.nextLong()),
+                        RandomBlocks.tensor(arena, "down_exps", f.type, ff, h, e, rng.nextLong()));
+                long bytes = t.stream().mapToLong(Tensor::byteSize).sum();
+                double ms = Timing.medianMillis(gpu, () -> {
+                    var staged = gpu.stage(0, t);
+                    staged.awaitOnDevice(); // the main queue's synchronisation then covers the copy
+                    staged.release();
+                }, 1, 5);
+                return OpResult.timing("staging", detail, ms, Timing.gbps(bytes, ms));
+            }
+        });
+        return ok != null ? ok : err.getFirst();
     }
 
     private <T> T guarded(String op, String detail, List<OpResult> sink, java.util.function.Supplier<T> body) {

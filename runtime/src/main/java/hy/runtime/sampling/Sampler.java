@@ -17,6 +17,7 @@ public final class Sampler {
     // Candidate scratch, sized on first use.
     private int[] ids = new int[0];
     private float[] vals = new float[0];
+    private long[] keys = new long[0];
 
     public Sampler(SamplerConfig cfg) {
         this.cfg = cfg;
@@ -102,12 +103,22 @@ public final class Sampler {
         return k;
     }
 
-    /** Sorts candidates [0, n) by logit descending, ties by id. */
+    /**
+     * Sorts candidates [0, n) by logit descending, ties by id: each becomes one long (an order-preserving int of the
+     * negated logit above the id) and a primitive sort orders them, so a whole vocabulary (top-k 0) sorts without
+     * boxing.
+     */
     private void sortDescending(int n) {
-        Integer[] boxed = new Integer[n];
-        for (int i = 0; i < n; i++) boxed[i] = ids[i];
-        Arrays.sort(boxed, (a, b) -> vals[a] != vals[b] ? Float.compare(vals[b], vals[a]) : Integer.compare(a, b));
-        for (int i = 0; i < n; i++) ids[i] = boxed[i];
+        if (keys.length < n) keys = new long[n];
+        for (int i = 0; i < n; i++) keys[i] = (long) orderedInt(-vals[ids[i]]) << 32 | ids[i];
+        Arrays.sort(keys, 0, n);
+        for (int i = 0; i < n; i++) ids[i] = (int) keys[i];
+    }
+
+    /** An int whose signed order is the float order (−0 before +0; logits are never NaN here). */
+    static int orderedInt(float f) {
+        int bits = Float.floatToIntBits(f);
+        return bits ^ (bits >> 31 & 0x7FFFFFFF);
     }
 
     /** Softmax over the sorted candidates at temperature 1 (as llama.cpp's top-p/min-p see them), into probs. */

@@ -101,4 +101,31 @@ class SamplerTest {
         assertThrows(IllegalArgumentException.class, () -> new SamplerConfig(0.7f, 20, 0.8f, 2f, 1f, 64, 1));
         assertThrows(IllegalArgumentException.class, () -> new SamplerConfig(0.7f, 20, 0.8f, 0f, 0f, 64, 1));
     }
+
+    @Test
+    void orderedIntsSortLikeTheirFloats() {
+        float[] f = {-Float.MAX_VALUE, -1e30f, -2.5f, -1f, -Float.MIN_VALUE, -0f, 0f, Float.MIN_VALUE, 1f, 1.0000001f, 3e38f,
+                Float.POSITIVE_INFINITY};
+        for (int i = 1; i < f.length; i++) {
+            assertTrue(Sampler.orderedInt(f[i - 1]) < Sampler.orderedInt(f[i]), f[i - 1] + " < " + f[i]);
+        }
+        assertTrue(Sampler.orderedInt(Float.NEGATIVE_INFINITY) < Sampler.orderedInt(-Float.MAX_VALUE));
+    }
+
+    /** top-k 0 sorts the whole vocabulary: top-p must still keep exactly the most likely tokens, ties by id. */
+    @Test
+    void topPOverAWholeVocabularyKeepsTheMostLikely() {
+        int vocab = 50_000;
+        float[] l = new float[vocab];
+        Random r = new Random(3);
+        for (int i = 0; i < vocab; i++) l[i] = (float) r.nextGaussian() - 20f;
+        l[31_000] = 10f;
+        l[7] = 9f;
+        l[8] = 9f; // ties with 7: both kept together or by id
+        Sampler s = new Sampler(new SamplerConfig(1f, 0, 0.9f, 0f, 1f, 0, 11));
+        Set<Integer> seen = new HashSet<>();
+        for (int i = 0; i < 3000; i++) seen.add(s.sample(l, 0, vocab));
+        // p(31000) ≈ 0.58, p(7) = p(8) ≈ 0.21: 0.58 + 0.21 < 0.9 ≤ 0.58 + 0.42, so exactly these three survive.
+        assertEquals(Set.of(31_000, 7, 8), seen);
+    }
 }
