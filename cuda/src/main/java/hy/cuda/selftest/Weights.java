@@ -9,7 +9,10 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;
 
-/** Frees a whole model's GPU weights (before its file is unmapped: the backend knows uploads by their mapped bytes). */
+/**
+ * Frees a model's GPU weights (before its file is unmapped: the backend knows uploads by their mapped bytes); weights
+ * of other backends (a hybrid placement's CPU part) are left alone.
+ */
 public final class Weights {
     private Weights() {}
 
@@ -25,6 +28,6 @@ public final class Weights {
                 all.add(x);
             }
         }
-        for (Weight x : all) gpu.release(x);
+        for (Weight x : all) if (gpu.owns(x)) gpu.release(x);
     }
 }
