@@ -24,6 +24,8 @@ import hy.runtime.backend.ExpertRouting;
 import hy.runtime.backend.ExpertSelection;
 import hy.runtime.backend.KvCache;
 import hy.runtime.backend.MoeWeights;
+import hy.runtime.backend.RecordedStep;
+import hy.runtime.backend.StepRecording;
 import hy.runtime.backend.Weight;
 import hy.runtime.backend.WeightStaging;
 import hy.runtime.tensor.GgmlType;
@@ -40,9 +42,9 @@ import java.util.function.Consumer;
  * op is one or a few kernel launches on one stream, and only {@link #read} waits for the device.
  *
  * <p>Per-step inputs (token ids, positions) reach the kernels through device memory, so a decode step can be captured
- * once with {@link #captureStep} and replayed as one graph launch.
+ * once with {@link #captureStep} and replayed as one graph launch (HunyuanModel does so through {@link StepRecording}).
  */
-public final class CudaBackend implements Backend, WeightStaging {
+public final class CudaBackend implements Backend, WeightStaging, StepRecording {
 
     /**
      * @param log receives one-line notes (device, JIT time, whether cuBLAS is used)
@@ -503,10 +505,21 @@ public final class CudaBackend implements Backend, WeightStaging {
         }
     }
 
-    /** Called before each replay: a graph holds scratch addresses, which move when scratch grows. */
+    /** {@link #captureStep}. */
+    @Override
+    public RecordedStep record(int tokens, Runnable step) {
+        return captureStep(tokens, step);
+    }
+
+    /** Whether a graph captured at scratch {@code generation} still holds valid addresses (scratch moves when it grows). */
+    boolean replayable(int generation) {
+        return !closed && generation == scratch.generation();
+    }
+
+    /** Called before each replay. */
     void beforeReplay(int generation) {
         enter();
-        if (generation != scratch.generation()) {
+        if (!replayable(generation)) {
             throw new IllegalStateException("scratch memory moved since this graph was captured (a larger batch ran); capture it again");
         }
     }

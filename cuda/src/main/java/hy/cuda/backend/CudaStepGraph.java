@@ -1,13 +1,14 @@
 package hy.cuda.backend;
 
 import hy.cuda.Gpu;
+import hy.runtime.backend.RecordedStep;
 
 /**
  * A captured step (see {@link CudaBackend#captureStep}): each {@link #launch} writes the step's token ids and position
  * into the pinned slots its copies read, then replays every kernel with one graph launch. A launch first waits for the
  * previous replay, whose copies read the same slots.
  */
-public final class CudaStepGraph implements AutoCloseable {
+public final class CudaStepGraph implements RecordedStep {
     private final CudaBackend backend;
     private final Gpu.Replay graph;
     private final StepUploads slots;
@@ -29,7 +30,14 @@ public final class CudaStepGraph implements AutoCloseable {
         return tokens;
     }
 
+    /** False once scratch memory moved (a larger batch ran since the capture): capture the step again. */
+    @Override
+    public boolean current() {
+        return backend.replayable(scratchGeneration);
+    }
+
     /** Queues one replay for {@code ids} at positions startPos.. (asynchronous, like every op). */
+    @Override
     public void launch(int[] ids, int startPos) {
         if (ids.length != tokens) throw new IllegalArgumentException("graph captured for " + tokens + " tokens, launched with " + ids.length);
         backend.beforeReplay(scratchGeneration);

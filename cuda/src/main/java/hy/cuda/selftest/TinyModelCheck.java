@@ -19,8 +19,8 @@ import java.util.Random;
 
 /**
  * A whole model on the GPU against the same model on the CPU: logits at every prompt position (top-1 and relative
- * error), a greedy continuation of 64 tokens through the KV cache, and the same continuation replayed from a CUDA
- * graph, which must match the GPU's op-by-op result exactly.
+ * error), a greedy continuation of 64 tokens through the KV cache, and the same continuation with the decode steps
+ * replayed from a CUDA graph (HunyuanModel's step graphs), which must match the GPU's op-by-op result exactly.
  */
 public final class TinyModelCheck {
     private TinyModelCheck() {}
@@ -60,6 +60,7 @@ public final class TinyModelCheck {
             ModelWeights cw = ModelWeights.load(cfg, f::tensorOrNull, n -> cpu);
             ModelWeights gw = ModelWeights.load(cfg, f::tensorOrNull, n -> gpu);
             HunyuanModel cm = new HunyuanModel(cfg, cpu, cw, 64), gm = new HunyuanModel(cfg, gpu, gw, 64);
+            gm.setStepGraphs(false); // op by op first: the graphed continuation must reproduce it
             try (AutoCloseable releaseWeights = () -> Weights.release(gpu, gw); Session cs = new Session(cm, ctx, kvType, kvType); Session gs = new Session(gm, ctx, kvType, kvType)) {
                 float[] cl = cs.evaluate(prompt, LogitsMode.ALL), gl = gs.evaluate(prompt, LogitsMode.ALL);
                 int vocab = cfg.vocabSize(), same = 0;
@@ -67,13 +68,16 @@ public final class TinyModelCheck {
                 ErrorStats err = ErrorStats.of(gl, cl);
                 int[] cpuTokens = greedy(cs, greedyLength, vocab), gpuTokens = greedy(gs, greedyLength, vocab);
                 int[] graphTokens;
-                try (Session again = new Session(gm, ctx, kvType, kvType);
-                        GraphedDecoder d = new GraphedDecoder(cfg, gpu, gw, again.cache())) {
-                    again.evaluate(prompt, LogitsMode.NONE);
-                    graphTokens = greedyGraphed(d, argmax(gl, (promptLength - 1) * vocab, vocab), promptLength, greedyLength, vocab);
+                gm.setStepGraphs(true);
+                try (Session again = new Session(gm, ctx, kvType, kvType)) {
+                    again.evaluate(prompt, LogitsMode.ALL); // the same kernels as gs's prompt, so the same first token
+                    graphTokens = greedy(again, greedyLength, vocab);
                 }
+                // The first step is captured, the others replayed.
+                String failure = gm.replayedSteps() == Math.max(0, greedyLength - 2) ? null
+                        : "decode steps replayed from a graph: " + gm.replayedSteps() + ", expected " + Math.max(0, greedyLength - 2);
                 return new Report(label, promptLength, same, err, greedyLength, commonPrefix(cpuTokens, gpuTokens),
-                        commonPrefix(gpuTokens, graphTokens), null);
+                        commonPrefix(gpuTokens, graphTokens), failure);
             }
         } catch (Exception e) {
             return new Report(label, promptLength, 0, null, greedyLength, 0, 0, e.getClass().getSimpleName() + ": " + e.getMessage());
@@ -87,14 +91,6 @@ public final class TinyModelCheck {
             out[i] = argmax(logits, 0, vocab);
             if (i + 1 < n) logits = s.append(out[i]);
         }
-        return out;
-    }
-
-    /** Same continuation as {@link #greedy}: tokens[0] comes from the prompt's last logits, each next from a step. */
-    private static int[] greedyGraphed(GraphedDecoder d, int first, int pos, int n, int vocab) {
-        int[] out = new int[n];
-        out[0] = first;
-        for (int i = 1; i < n; i++) out[i] = argmax(d.step(out[i - 1], pos + i - 1), 0, vocab);
         return out;
     }
 

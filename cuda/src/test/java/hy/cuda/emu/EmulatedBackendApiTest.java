@@ -8,10 +8,13 @@ import hy.cuda.selftest.TestTensors;
 import hy.runtime.backend.Activations;
 import hy.runtime.backend.ExpertSelection;
 import hy.runtime.backend.MoeWeights;
+import hy.runtime.backend.RecordedStep;
+import hy.runtime.backend.StepRecording;
 import hy.runtime.backend.Weight;
 import hy.runtime.tensor.GgmlType;
 import java.lang.foreign.Arena;
 import java.util.Random;
+import java.util.function.IntConsumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -123,6 +126,40 @@ class EmulatedBackendApiTest {
             assertTrue(e.within(1e-6), "split vs fused: " + e);
             for (Weight x0 : new Weight[] {router, gate, up, down, gs, us, ds}) gpu.release(x0);
             for (Activations x0 : new Activations[] {x, fused, split, logits}) gpu.release(x0);
+        }
+    }
+
+    /** A recorded step replays with the token ids it is launched with, and says it is stale once scratch memory moved. */
+    @Test
+    void aRecordedStepTakesNewTokensUntilScratchMoves() throws Exception {
+        int hidden = 64, ff = 32, vocab = 8;
+        try (CudaBackend g = CudaBackend.on(EmulatedGpu.open(), CudaBackend.Options.defaults().withLog(m -> {}));
+                Arena arena = Arena.ofShared()) {
+            TestTensors t = new TestTensors(arena, new Random(3));
+            Weight table = g.weight(t.matrix("embd", GgmlType.F32, hidden, vocab, 1));
+            Weight gate = g.weight(t.matrix("gate", GgmlType.F32, hidden, ff, 1)), up = g.weight(t.matrix("up", GgmlType.F32, hidden, ff, 1));
+            Weight down = g.weight(t.matrix("down", GgmlType.F32, ff, hidden, 1));
+            Activations x = g.activations(1, hidden), acc = g.activations(1, hidden);
+            IntConsumer step = id -> { // acc = E[id] + FFN(E[id]); the FFN's temporaries live in scratch
+                g.embed(table, new int[] {id}, x);
+                g.embed(table, new int[] {id}, acc);
+                g.ffn(x, gate, up, down, acc);
+            };
+            float[] expected = new float[hidden], replayed = new float[hidden];
+            step.accept(5);
+            g.read(acc, expected);
+            StepRecording recorder = g;
+            try (RecordedStep r = recorder.record(1, () -> step.accept(2))) {
+                assertTrue(r.current());
+                g.poison(acc);
+                r.launch(new int[] {5}, 0);
+                g.read(acc, replayed);
+                assertArrayEquals(expected, replayed);
+                Activations wide = g.activations(3, hidden), wideAcc = g.activations(3, hidden);
+                g.ffn(wide, gate, up, down, wideAcc); // three tokens need more scratch: it moves
+                assertFalse(r.current());
+                assertThrows(IllegalStateException.class, () -> r.launch(new int[] {5}, 0));
+            }
         }
     }
 

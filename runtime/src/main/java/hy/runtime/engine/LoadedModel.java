@@ -15,7 +15,7 @@ import java.util.function.Function;
 
 /**
  * A model ready to run: its {@link ModelSource}, tokenizer (null for ids-only models) and chat template, and the
- * forward pass on the chosen backend(s). Closing it closes the backends and the source.
+ * forward pass on the chosen backend(s). Closing it closes the model's recorded steps, the backends and the source.
  */
 public final class LoadedModel implements AutoCloseable {
     /** The embedded model's shape (see {@link ModelSource#EMBEDDED}). */
@@ -117,6 +117,7 @@ public final class LoadedModel implements AutoCloseable {
 
     @Override
     public void close() {
+        model.dropStepGraphs();
         model.backend().close();
         source.close();
     }

@@ -125,6 +125,7 @@ public final class Session implements AutoCloseable {
 
     @Override
     public void close() {
+        model.dropStepGraph(cache);
         cache.close();
     }
 

@@ -4,6 +4,7 @@ import hy.runtime.backend.Activations;
 import hy.runtime.backend.Backend;
 import hy.runtime.backend.ExpertSelection;
 import hy.runtime.backend.KvCache;
+import hy.runtime.backend.StepRecording;
 import hy.runtime.backend.Weight;
 import hy.runtime.tensor.GgmlType;
 
@@ -19,6 +20,9 @@ import hy.runtime.tensor.GgmlType;
  * </pre>
  * Buffers are sized for the largest batch at construction and reused (so one forward runs at a time; sessions
  * sharing a model take turns); views cover smaller batches.
+ *
+ * <p>When the backend can record steps ({@link StepRecording}: a CUDA graph), a single-token decode step is recorded
+ * once per KV cache and replayed afterwards, so the host waits only for the logits of each token.
  */
 public final class HunyuanModel {
     private final HunyuanConfig cfg;
@@ -26,6 +30,8 @@ public final class HunyuanModel {
     private final ModelWeights w;
     private final int maxBatch;
     private ExpertSelection selection;
+    private RecordedSteps graphs;
+    private long replayedSteps;
 
     // Scratch activations, maxBatch rows each.
     private final Activations x, norm, q, k, v, attn, proj;
@@ -51,6 +57,7 @@ public final class HunyuanModel {
         proj = backend.activations(maxBatch, h);
         logits = backend.activations(maxBatch, cfg.vocabSize());
         backend.layerOrder(weights.layers().stream().map(LayerWeights::ffn).toList());
+        setStepGraphs(StepRecording.enabledByDefault());
     }
 
     public HunyuanConfig config() {
@@ -66,8 +73,43 @@ public final class HunyuanModel {
     }
 
     /** Smart expert reduction (-ser) or a different top-k; default: the model's top-k. */
-    public void setExpertSelection(ExpertSelection s) {
-        this.selection = s;
+    public synchronized void setExpertSelection(ExpertSelection s) {
+        if (s.equals(selection)) return;
+        selection = s;
+        if (graphs != null) graphs.close(); // recorded steps hold the old selection
+    }
+
+    /**
+     * Whether single-token steps are recorded and replayed, when the backend can ({@link StepRecording}); on unless
+     * switched off by the environment (see {@link StepRecording#enabledByDefault}). Turning it off closes the recordings.
+     */
+    public synchronized void setStepGraphs(boolean on) {
+        if (on && graphs == null && backend instanceof StepRecording r) {
+            graphs = new RecordedSteps(r);
+        } else if (!on && graphs != null) {
+            graphs.close();
+            graphs = null;
+        }
+    }
+
+    /** Whether decode steps are being replayed from recordings. */
+    public synchronized boolean stepGraphs() {
+        return graphs != null;
+    }
+
+    /** Decode steps replayed from a recording so far (the others ran op by op). */
+    public synchronized long replayedSteps() {
+        return replayedSteps;
+    }
+
+    /** Closes the recorded step of {@code cache} (call before closing the cache). */
+    public synchronized void dropStepGraph(KvCache cache) {
+        if (graphs != null) graphs.forget(cache);
+    }
+
+    /** Closes every recorded step (before closing the backend); later steps record again. */
+    public synchronized void dropStepGraphs() {
+        if (graphs != null) graphs.close();
     }
 
     public KvCache newKvCache(int contextLength, GgmlType kType, GgmlType vType) {
@@ -76,9 +118,26 @@ public final class HunyuanModel {
 
     /**
      * Runs {@code tokens} at positions startPos, startPos+1, … and returns their logits: an array of
-     * {@code rows × vocab} floats where rows is 0, 1 (the last token) or tokens.length per {@code mode}.
+     * {@code rows × vocab} floats where rows is 0, 1 (the last token) or tokens.length per {@code mode}. A single
+     * token with logits replays the cache's recorded step when the backend records steps (see {@link #setStepGraphs}).
      */
     public synchronized float[] forward(int[] tokens, int startPos, KvCache cache, LogitsMode mode) {
+        checkBatch(tokens, startPos, cache);
+        int rows = switch (mode) {
+            case NONE -> 0;
+            case LAST -> 1;
+            case ALL -> tokens.length;
+        };
+        Runnable step = () -> issue(tokens, startPos, cache, rows);
+        if (graphs != null && tokens.length == 1 && rows == 1) {
+            if (graphs.run(cache, tokens, startPos, step)) replayedSteps++;
+        } else {
+            step.run();
+        }
+        return readLogits(rows);
+    }
+
+    private void checkBatch(int[] tokens, int startPos, KvCache cache) {
         int n = tokens.length;
         if (n == 0) throw new IllegalArgumentException("empty batch");
         if (n > maxBatch) throw new IllegalArgumentException("batch of " + n + " tokens exceeds the micro-batch size " + maxBatch);
@@ -89,6 +148,11 @@ public final class HunyuanModel {
         for (int t : tokens) {
             if (t < 0 || t >= cfg.vocabSize()) throw new IllegalArgumentException("token id " + t + " is outside the vocabulary (0.." + (cfg.vocabSize() - 1) + ")");
         }
+    }
+
+    /** Issues every op of the batch, ending with the logits of its last {@code logitRows} tokens in {@link #logits}; reads nothing. */
+    private void issue(int[] tokens, int startPos, KvCache cache, int logitRows) {
+        int n = tokens.length;
         Activations x = this.x.rows(0, n), norm = this.norm.rows(0, n), q = this.q.rows(0, n), k = this.k.rows(0, n),
                 v = this.v.rows(0, n), attn = this.attn.rows(0, n), proj = this.proj.rows(0, n);
         float eps = cfg.rmsEps();
@@ -105,19 +169,16 @@ public final class HunyuanModel {
             backend.rmsNorm(x, lw.ffnNorm(), eps, norm);
             backend.moe(norm, lw.ffn(), selection, x);
         }
-        if (mode == LogitsMode.NONE) return new float[0];
-        Activations last = mode == LogitsMode.LAST ? x.rows(n - 1, 1) : x;
-        Activations outNorm = norm.rows(0, last.tokens());
-        backend.rmsNorm(last, w.outputNorm(), eps, outNorm);
-        Activations out = logits.rows(0, last.tokens());
-        backend.matmul(w.output(), outNorm, out);
-        int vocab = cfg.vocabSize();
-        float[] result = new float[last.tokens() * vocab];
-        float[] row = new float[vocab];
-        for (int t = 0; t < last.tokens(); t++) {
-            backend.read(out, t, row);
-            System.arraycopy(row, 0, result, t * vocab, vocab);
-        }
+        if (logitRows == 0) return;
+        Activations outNorm = norm.rows(0, logitRows);
+        backend.rmsNorm(x.rows(n - logitRows, logitRows), w.outputNorm(), eps, outNorm);
+        backend.matmul(w.output(), outNorm, logits.rows(0, logitRows));
+    }
+
+    /** The first {@code rows} rows of {@link #logits}: the one wait for the device per call. */
+    private float[] readLogits(int rows) {
+        float[] result = new float[rows * cfg.vocabSize()];
+        if (rows > 0) backend.read(logits.rows(0, rows), result);
         return result;
     }
 }
