@@ -9,7 +9,13 @@ public final class CudaEvent implements AutoCloseable {
     private final CUevent handle = new CUevent();
 
     public CudaEvent() {
-        Cu.check(JCudaDriver.cuEventCreate(handle, CUevent_flags.CU_EVENT_DEFAULT), "cuEventCreate");
+        this(true);
+    }
+
+    /** @param timing whether {@link #millisSince} will be asked (events without timing are cheaper to record and wait on) */
+    public CudaEvent(boolean timing) {
+        int flags = timing ? CUevent_flags.CU_EVENT_DEFAULT : CUevent_flags.CU_EVENT_DISABLE_TIMING;
+        Cu.check(JCudaDriver.cuEventCreate(handle, flags), "cuEventCreate");
     }
 
     public void record(CudaStream stream) {

@@ -150,7 +150,7 @@ public final class JCudaGpu implements Gpu {
     /** An event recorded on one stream; any stream can be made to wait for it. */
     private static final class StreamMarker implements Marker {
         private final CudaStream stream;
-        private final CudaEvent event = new CudaEvent();
+        private final CudaEvent event = new CudaEvent(false);
         private boolean recorded;
 
         StreamMarker(CudaStream stream) {

@@ -1,5 +1,6 @@
 package hy.offload;
 
+import hy.cuda.kernels.WeightFormat;
 import hy.runtime.backend.Backend;
 import hy.runtime.model.HunyuanConfig;
 import hy.runtime.model.TensorNames;
@@ -27,6 +28,8 @@ import java.util.stream.Collectors;
 public final class PlacementPlan {
     /** Staging holds this many layers of routed experts: one copied in while the other is computed on. */
     static final int STAGED_LAYERS = 2;
+    /** Staging slots start each tensor on this boundary (as the CUDA backend's do). */
+    static final long STAGING_ALIGN = 256;
     /** One tensor's device and the flag that decided it. */
     public record Placement(ModelInventory.Entry tensor, Device device, String reason) {}
 
@@ -93,19 +96,27 @@ public final class PlacementPlan {
 
     /**
      * Two layers of routed experts when the GPU is in use, batches of -ub tokens pass the op-offload threshold, op
-     * offload is on and some layer's experts stay on the CPU; sized by the largest such layer's CPU-resident part.
+     * offload is on and some layer's experts stay on the CPU; sized by the largest streamed layer. The executor streams
+     * a layer when all three of its expert tensors are on the CPU in types the CUDA kernels compute with (others keep
+     * running on the CPU), and a slot pads each tensor to {@link #STAGING_ALIGN} bytes.
      */
     private long computeStaging(HunyuanConfig c) {
-        if (!streamsBigBatches(c, request)) return 0;
-        if (!gpuUsed()) return 0;
-        Map<Integer, Long> cpuPerLayer = new LinkedHashMap<>();
+        if (!streamsBigBatches(c, request) || !gpuUsed()) return 0;
+        Map<Integer, List<Placement>> experts = new LinkedHashMap<>();
         for (Placement p : placements.values()) {
-            if (p.device() == Device.CPU && p.tensor().group() == TensorGroup.ROUTED_EXPERTS && p.tensor().layer() >= 0) {
-                cpuPerLayer.merge(p.tensor().layer(), p.tensor().bytes(), Long::sum);
+            if (p.tensor().group() == TensorGroup.ROUTED_EXPERTS && p.tensor().layer() >= 0) {
+                experts.computeIfAbsent(p.tensor().layer(), l -> new ArrayList<>()).add(p);
             }
         }
-        long largest = cpuPerLayer.values().stream().mapToLong(Long::longValue).max().orElse(0);
-        return Math.min(STAGED_LAYERS, cpuPerLayer.size()) * largest;
+        long largest = 0;
+        int streamed = 0;
+        for (List<Placement> layer : experts.values()) {
+            boolean stream = layer.size() == 3 && layer.stream().allMatch(p -> p.device() == Device.CPU && WeightFormat.of(p.tensor().type()) != null);
+            if (!stream) continue;
+            streamed++;
+            largest = Math.max(largest, layer.stream().mapToLong(p -> (p.tensor().bytes() + STAGING_ALIGN - 1) / STAGING_ALIGN * STAGING_ALIGN).sum());
+        }
+        return Math.min(STAGED_LAYERS, streamed) * largest;
     }
 
     private boolean gpuUsed() {

@@ -7,7 +7,10 @@ import java.util.Set;
  * The compute buffers one device needs for a micro-batch of T = -ub tokens, all float32 unless noted, sized for the
  * parts of the model that device runs (a part it does not hold costs it nothing):
  * <ul>
- * <li>residual: x, its norm and a projection output, 3·T·hidden (every device that runs anything);</li>
+ * <li>residual: x, its norm and a projection output, 3·T·hidden (every device that runs anything); on the device
+ *     holding the model's activations but not running attention (the hybrid executor's GPU when attention is on the
+ *     CPU), also the model's q, k, v and attention output 2·T·qDim + 2·T·kvDim, the executor's transfer temporary
+ *     T·hidden and router logits T·experts;</li>
  * <li>attention: q and the attention output 2·T·qDim, k and v 2·T·kvDim, and flash-attention state: a partial output
  *     T·qDim (split-KV reduction) and a running max and sum per query head 2·T·heads (no T×ctx score matrix is ever
  *     materialised, so the context length does not enter);</li>
@@ -41,6 +44,7 @@ public record ScratchEstimate(long residual, long attention, long router, long s
         if (groups.isEmpty() && !computesRoutedExperts && !holdsActivations) return NONE;
         long t = ubatch, h = c.hiddenSize(), q = c.qDim(), kv = c.kvDim(), k = c.expertsUsed();
         long residual = 3 * t * h * F32;
+        if (holdsActivations && !groups.contains(TensorGroup.ATTENTION)) residual += (2 * t * q + 2 * t * kv + t * h + t * c.experts()) * F32;
         long attention = groups.contains(TensorGroup.ATTENTION) ? (2 * t * q + 2 * t * kv + t * q + 2 * t * c.heads()) * F32 : 0;
         long router = groups.contains(TensorGroup.ROUTER) ? t * c.experts() * F32 + t * k * 8 : 0;
         long shared = groups.contains(TensorGroup.SHARED_EXPERTS) ? 2 * t * c.sharedFf() * F32 : 0;

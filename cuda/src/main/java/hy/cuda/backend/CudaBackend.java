@@ -131,7 +131,7 @@ public final class CudaBackend implements Backend, WeightStaging, StepRecording 
             ropes = own(new RopeTables(gpu, allocator));
             WeightUploader uploader = own(new WeightUploader(gpu, allocator, options.progress()));
             weights = own(new WeightStore(allocator, uploader));
-            staging = own(new StagingSlots(gpu, allocator));
+            staging = own(new StagingSlots(gpu, allocator, () -> capturing));
             stepUploads = own(new StepUploads(STEP_RING_BYTES, gpu, allocator, false));
             uploads = stepUploads;
             this.cublas = cublas;
@@ -229,6 +229,11 @@ public final class CudaBackend implements Backend, WeightStaging, StepRecording 
      * Copies host-resident tensors into staging slot {@code slot} on the copy queue (see {@link StagingSlots}): how the
      * hybrid executor runs CPU-resident experts on the GPU for big batches.
      */
+    @Override
+    public boolean canStage(Tensor t) {
+        return CudaWeight.computable(t);
+    }
+
     @Override
     public Staged stage(int slot, List<Tensor> tensors) {
         enter();

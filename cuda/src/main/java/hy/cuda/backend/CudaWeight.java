@@ -41,6 +41,15 @@ record CudaWeight(Tensor tensor, DeviceBuffer data, long offset, WeightFormat fo
         return f;
     }
 
+    /** Whether the kernels can compute with {@code t} as the file stores it (what {@link #storedFormat} checks). */
+    static boolean computable(Tensor t) {
+        return computable(t.type(), t.dims(), t.rowLength());
+    }
+
+    private static boolean computable(hy.runtime.tensor.GgmlType type, int dims, long rowLength) {
+        return WeightFormat.of(type) != null && dims <= 3 && rowLength % WeightFormat.UNIT == 0;
+    }
+
     /** {@code t} as the file stores it, its bytes at {@code offset} in {@code data}. */
     static CudaWeight stored(Tensor t, DeviceBuffer data, long offset) {
         return new CudaWeight(t, data, offset, storedFormat(t), t.rowLength(), Math.toIntExact(t.ne(1)), Math.toIntExact(t.ne(2)),

@@ -14,6 +14,7 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 
 /**
@@ -33,6 +34,7 @@ final class StagingSlots implements AutoCloseable {
     private final Gpu gpu;
     private final DeviceAllocator allocator;
     private final Gpu.CopyQueue copies;
+    private final BooleanSupplier capturing;
     private final PinnedBuffer[] bounce = new PinnedBuffer[2];
     private final Gpu.Marker[] bounceFree = new Gpu.Marker[2];
     private final List<Slot> slots = new ArrayList<>();
@@ -54,19 +56,27 @@ final class StagingSlots implements AutoCloseable {
 
         @Override
         public void awaitOnDevice() {
+            notCapturing("waiting for a staged copy");
             gpu.waitFor(copied);
         }
 
         @Override
         public void release() {
+            notCapturing("releasing a staging slot");
             released.record();
         }
     }
 
-    StagingSlots(Gpu gpu, DeviceAllocator allocator) {
+    /** @param capturing whether the main queue is being captured into a graph (staging events cannot join one) */
+    StagingSlots(Gpu gpu, DeviceAllocator allocator, BooleanSupplier capturing) {
         this.gpu = gpu;
         this.allocator = allocator;
+        this.capturing = capturing;
         this.copies = gpu.copyQueue();
+    }
+
+    private void notCapturing(String what) {
+        if (capturing.getAsBoolean()) throw new IllegalStateException(what + " during graph capture: staged weights cannot be part of a graph");
     }
 
     boolean owns(CudaWeight w) {
@@ -92,7 +102,8 @@ final class StagingSlots implements AutoCloseable {
         s.weights = List.of();
         if (s.buffer == null || s.buffer.bytes() < need) {
             if (s.buffer != null) {
-                gpu.synchronize(); // queued kernels may still read the old buffer
+                s.copied.await(); // a prefetch nobody waited for may still be writing it
+                gpu.synchronize(); // queued kernels may still read it
                 s.buffer.close();
                 s.buffer = null;
             }

@@ -12,8 +12,10 @@ import java.util.Map;
  * Big batches run the CPU-resident routed experts on the GPU: a batch of T tokens touches nearly every expert, and
  * copying a layer's experts over the bus once is cheaper than the CPU computing T × top-k expert rows. Two staging
  * slots alternate: while the GPU computes layer i from one, layer i+1 (the next layer whose experts are on the CPU)
- * is copied into the other, so after the first layer the copies hide behind computation, and the last layer of a batch
- * prefetches the first one for the next batch (prompt processing runs batch after batch).
+ * is copied into the other, so after the first layer the copies hide behind computation. The last layer does not
+ * prefetch the first: the host takes part in each copy (through pinned bounce buffers), so a prefetch past the end
+ * of a prompt would delay its logits for a copy that decoding never uses; the next big batch copies its first layer
+ * on demand instead (and with two streamed layers, both simply stay in their slots).
  */
 final class ExpertStreamer {
     private static final int SLOTS = 2;
@@ -53,7 +55,7 @@ final class ExpertStreamer {
 
     /**
      * Layer {@code w}'s routed experts as GPU weights {gate, up, down}, staged (or already prefetched) into a slot;
-     * GPU work queued from now on sees them. Pair each call with {@link #done}.
+     * GPU work queued from now on sees them. Pair each call with {@link #release}, then {@link #prefetchAfter}.
      */
     List<Weight> acquire(MoeWeights w) {
         int i = index.get(w.gateExps());
@@ -63,13 +65,23 @@ final class ExpertStreamer {
         return staged[slot].weights();
     }
 
-    /** The GPU work using layer {@code w}'s slot is queued: free the slot after it, and prefetch the next layer. */
-    void done(MoeWeights w) {
+    /** The GPU work using layer {@code w}'s slot is queued: the slot may be overwritten after it. */
+    void release(MoeWeights w) {
+        int slot = slotHolding(index.get(w.gateExps()));
+        if (slot >= 0) staged[slot].release();
+    }
+
+    /** Queues the copy of the layer after {@code w} (not past the last) into the other slot, unless it is there. */
+    void prefetchAfter(MoeWeights w) {
         int i = index.get(w.gateExps());
         int slot = slotHolding(i);
-        staged[slot].release();
-        int next = (i + 1) % layers.size();
-        if (slotHolding(next) < 0) stage(next, 1 - slot);
+        int next = i + 1;
+        if (next < layers.size() && slotHolding(next) < 0) stage(next, slot < 0 ? 0 : 1 - slot);
+    }
+
+    /** Whether all of a layer's expert tensors can be computed on the device. */
+    boolean canStage(MoeWeights w) {
+        return device.canStage(w.gateExps().tensor()) && device.canStage(w.upExps().tensor()) && device.canStage(w.downExps().tensor());
     }
 
     /** How many layer copies were queued (prefetches included). */

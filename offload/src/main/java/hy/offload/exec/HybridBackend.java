@@ -73,9 +73,29 @@ public final class HybridBackend implements Backend {
         return streamer == null ? 0 : streamer.layersStaged();
     }
 
+    /**
+     * Checks that each layer's three expert tensors share a device (the routed experts run where they are), and
+     * tells the streamer which layers it may stage: those whose experts are on the CPU in types the GPU computes with
+     * (a Q3_K or IQ2 expert keeps running on the CPU at every batch size).
+     */
     @Override
     public void layerOrder(List<MoeWeights> ffns) {
-        if (streamer != null) streamer.setLayers(ffns.stream().filter(f -> !onGpu(f.gateExps())).toList());
+        List<MoeWeights> streamed = new java.util.ArrayList<>();
+        for (int l = 0; l < ffns.size(); l++) {
+            MoeWeights f = ffns.get(l);
+            boolean g = onGpu(f.gateExps()), u = onGpu(f.upExps()), d = onGpu(f.downExps());
+            if (g != u || g != d) {
+                throw new IllegalArgumentException("layer " + l + "'s routed experts are split between CPU and GPU (gate on " + device(g)
+                        + ", up on " + device(u) + ", down on " + device(d) + "): place ffn_gate_exps, ffn_up_exps and ffn_down_exps "
+                        + "of a layer together (e.g. -ot exps=CPU)");
+            }
+            if (!g && streamer != null && streamer.canStage(f)) streamed.add(f);
+        }
+        if (streamer != null) streamer.setLayers(streamed);
+    }
+
+    private static String device(boolean gpu) {
+        return gpu ? "CUDA0" : "CPU";
     }
 
     @Override
@@ -272,8 +292,12 @@ public final class HybridBackend implements Backend {
     public void moe(Activations x, MoeWeights w, ExpertSelection selection, Activations acc) {
         if (streamer != null && streamer.streams(x.tokens(), w)) {
             List<Weight> e = streamer.acquire(w);
-            moe(x, new MoeWeights(w.router(), e.get(0), e.get(1), e.get(2), w.gateShared(), w.upShared(), w.downShared()), selection, acc);
-            streamer.done(w);
+            try {
+                moe(x, new MoeWeights(w.router(), e.get(0), e.get(1), e.get(2), w.gateShared(), w.upShared(), w.downShared()), selection, acc);
+            } finally {
+                streamer.release(w); // even after a failure: kernels queued before it may still read the slot
+            }
+            streamer.prefetchAfter(w);
             return;
         }
         boolean router = onGpu(w.router()), shared = onGpu(w.gateShared()), routed = onGpu(w.gateExps());

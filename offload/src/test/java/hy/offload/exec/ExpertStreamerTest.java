@@ -25,6 +25,11 @@ class ExpertStreamerTest {
         final String[] holds = new String[2];
 
         @Override
+        public boolean canStage(Tensor t) {
+            return t.type() != GgmlType.Q3_K;
+        }
+
+        @Override
         public Staged stage(int slot, List<Tensor> tensors) {
             assertFalse(inUse[slot], "slot " + slot + " overwritten before its last use was released");
             String layer = tensors.get(0).name().split("\\.")[1];
@@ -61,7 +66,7 @@ class ExpertStreamerTest {
     }
 
     @Test
-    void eachLayerIsCopiedWhileThePreviousOneComputesAndWrapsToTheFirst() {
+    void eachLayerIsCopiedWhileThePreviousOneComputes() {
         Recorder device = new Recorder();
         ExpertStreamer s = new ExpertStreamer(device, 16);
         List<MoeWeights> layers = List.of(layer(0), layer(1), layer(2), layer(3), layer(4));
@@ -73,13 +78,14 @@ class ExpertStreamerTest {
                 assertTrue(s.streams(16, layers.get(l)));
                 List<Weight> w = s.acquire(layers.get(l));
                 assertEquals("blk." + l + ".ffn_down_exps", w.get(2).tensor().name(), "acquire returns the layer's own experts");
-                s.done(layers.get(l));
+                s.release(layers.get(l));
+                s.prefetchAfter(layers.get(l));
             }
         }
-        // Batch 1 copies layer 0 itself, then each done() prefetches the next into the other slot; layer 4's done()
-        // prefetches layer 0 for batch 2, which then finds it ready.
-        assertEquals(List.of("0:0", "1:1", "0:2", "1:3", "0:4", "1:0", "0:1", "1:2", "0:3", "1:4", "0:0"), device.copies);
-        assertEquals(11, s.layersStaged());
+        // Each batch copies its first layer on demand (into the slot not holding the last layer), then each layer
+        // prefetches the next into the other slot; the last layer prefetches nothing.
+        assertEquals(List.of("0:0", "1:1", "0:2", "1:3", "0:4", "1:0", "0:1", "1:2", "0:3", "1:4"), device.copies);
+        assertEquals(10, s.layersStaged());
     }
 
     @Test
@@ -89,10 +95,37 @@ class ExpertStreamerTest {
         List<MoeWeights> layers = List.of(layer(0), layer(1), layer(2));
         s.setLayers(layers);
         s.acquire(layers.get(2)); // e.g. a batch that starts mid-model in a test; layer 1 is not held, either slot serves
-        s.done(layers.get(2));
+        s.release(layers.get(2));
+        s.prefetchAfter(layers.get(2)); // the last layer: nothing
         s.acquire(layers.get(1));
         assertEquals("1", device.holds[device.copies.get(device.copies.size() - 1).charAt(0) - '0']);
-        s.done(layers.get(1));
-        assertEquals(4, device.copies.size());
+        s.release(layers.get(1));
+        s.prefetchAfter(layers.get(1));
+        assertEquals(List.of("0:2", "0:1", "1:2"), device.copies);
+    }
+
+    @Test
+    void twoLayersStayInTheirSlotsAcrossBatches() {
+        Recorder device = new Recorder();
+        ExpertStreamer s = new ExpertStreamer(device, 1);
+        List<MoeWeights> layers = List.of(layer(0), layer(1));
+        s.setLayers(layers);
+        for (int batch = 0; batch < 3; batch++) {
+            for (MoeWeights l : layers) {
+                s.acquire(l);
+                s.release(l);
+                s.prefetchAfter(l);
+            }
+        }
+        assertEquals(List.of("0:0", "1:1"), device.copies);
+    }
+
+    @Test
+    void typesTheDeviceCannotComputeAreNotStaged() {
+        ExpertStreamer s = new ExpertStreamer(new Recorder(), 1);
+        assertTrue(s.canStage(layer(0)));
+        Weight q3 = () -> new Tensor("blk.1.ffn_up_exps", GgmlType.Q3_K, new long[] {256, 1, 1}, MemorySegment.ofArray(new byte[110]));
+        MoeWeights l = layer(1);
+        assertFalse(s.canStage(new MoeWeights(null, l.gateExps(), q3, l.downExps(), null, null, null)));
     }
 }

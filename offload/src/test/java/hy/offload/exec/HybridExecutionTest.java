@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -122,6 +123,18 @@ class HybridExecutionTest {
             int awaitsBefore = fakeGpu.awaits;
             assertArrayEquals(cpuGreedy, greedy(m, 64), flags + ": greedy continuation");
             assertEquals(awaitsBefore + streamedLayers, fakeGpu.awaits, "only the greedy prompt streams, the decode steps do not");
+        }
+    }
+
+    @Test
+    void aLayerWhoseExpertsAreSplitBetweenDevicesIsRefusedAtLoad() throws Exception {
+        try (GgufFile f = GgufFile.open(model)) {
+            HunyuanConfig cfg = HunyuanConfig.fromGguf(f);
+            PlacementPlan plan = PlacementPlan.of(ModelInventory.of(f), request("-ngl 99 -ot blk.1.ffn_gate_exps=CPU"));
+            Execution ex = Execution.of(plan, new CpuBackend(1, false), new CpuBackend(1, false));
+            ModelWeights w = ModelWeights.load(cfg, f::tensorOrNull, ex.backendFor());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new HunyuanModel(cfg, ex.runner(), w, 64));
+            assertTrue(e.getMessage().contains("layer 1's routed experts are split between CPU and GPU"), e.getMessage());
         }
     }
 

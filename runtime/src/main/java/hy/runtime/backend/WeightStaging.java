@@ -15,6 +15,9 @@ import java.util.List;
  */
 public interface WeightStaging {
 
+    /** Whether this device can compute with {@code t} as stored (its kernels know the type and shape). */
+    boolean canStage(Tensor t);
+
     /**
      * Queues copying {@code tensors} (host memory, e.g. the mapped file) into slot {@code slot}, growing the slot when
      * they need more room, and returns their device weights. Whatever the slot held before is gone.

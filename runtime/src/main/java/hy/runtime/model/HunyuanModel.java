@@ -97,6 +97,11 @@ public final class HunyuanModel {
         return graphs != null;
     }
 
+    /** Keep a recorded step for up to {@code sequences} KV caches decoded in turn (the server's slots). */
+    public synchronized void reserveStepGraphs(int sequences) {
+        if (graphs != null) graphs.reserve(sequences);
+    }
+
     /** Decode steps replayed from a recording so far (the others ran op by op). */
     public synchronized long replayedSteps() {
         return replayedSteps;

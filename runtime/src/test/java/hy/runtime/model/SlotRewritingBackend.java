@@ -20,7 +20,7 @@ import java.util.List;
  * graph's rewritten input slots would. Everything else goes to the wrapped backend. {@link #moveScratch} makes every
  * recording stale, as scratch growth does on the GPU; counters say what the model did.
  */
-final class SlotRewritingBackend implements Backend, StepRecording {
+class SlotRewritingBackend implements Backend, StepRecording {
     private final Backend cpu;
     private final List<Recording> recordings = new ArrayList<>();
     private int generation;

@@ -165,6 +165,42 @@ class StepGraphsTest {
     }
 
     @Test
+    void theServerReservesARecordingPerSlot() {
+        SlotRewritingBackend rec = new SlotRewritingBackend(cpu());
+        HunyuanModel graphed = model(rec);
+        graphed.reserveStepGraphs(10);
+        List<Session> sessions = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            Session s = session(graphed, new int[] {i + 1});
+            decode(s, 1);
+            sessions.add(s);
+        }
+        assertEquals(10, rec.openRecordings());
+        sessions.forEach(Session::close);
+    }
+
+    /** A backend whose recording fails: the step's own result stands, and decoding goes on op by op. */
+    @Test
+    void aFailedRecordingFallsBackToOpByOp() {
+        Backend cpu = cpu();
+        List<float[]> expected;
+        try (Session s = session(model(cpu), PROMPT)) {
+            expected = decode(s, 4);
+        }
+        SlotRewritingBackend failing = new SlotRewritingBackend(cpu()) {
+            @Override
+            public hy.runtime.backend.RecordedStep record(int tokens, Runnable step) {
+                throw new IllegalStateException("capture not supported");
+            }
+        };
+        HunyuanModel graphed = model(failing);
+        try (Session s = session(graphed, PROMPT)) {
+            assertSameLogits(expected, decode(s, 4));
+        }
+        assertEquals(0, graphed.replayedSteps());
+    }
+
+    @Test
     void switchedOffNothingIsRecorded() {
         SlotRewritingBackend rec = new SlotRewritingBackend(cpu());
         HunyuanModel graphed = model(rec);

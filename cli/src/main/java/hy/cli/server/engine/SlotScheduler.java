@@ -37,6 +37,7 @@ public final class SlotScheduler implements GenerationEngine {
     public SlotScheduler(LoadedModel model, int slotCount, int contextLength, GgmlType kType, GgmlType vType, int maxQueue) {
         if (slotCount < 1) throw new IllegalArgumentException("need at least one slot");
         this.maxQueue = maxQueue;
+        model.model().reserveStepGraphs(slotCount); // each slot's cache keeps its recorded decode step
         try {
             for (int i = 0; i < slotCount; i++) {
                 slots.add(new Slot(i, model.newSession(contextLength, kType, vType), model.tokenizer()));
