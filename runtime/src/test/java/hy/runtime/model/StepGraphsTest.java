@@ -145,16 +145,22 @@ class StepGraphsTest {
         assertEquals(4, rec.launches);
     }
 
+    /** {@code n} sessions, each with a one-token prompt and one decode step (so each records its step). */
+    private static List<Session> oneStepEach(HunyuanModel m, int n) {
+        List<Session> sessions = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Session s = session(m, new int[] {i + 1});
+            decode(s, 1);
+            sessions.add(s);
+        }
+        return sessions;
+    }
+
     @Test
     void atMostEightCachesKeepARecording() {
         SlotRewritingBackend rec = new SlotRewritingBackend(cpu());
         HunyuanModel graphed = model(rec);
-        List<Session> sessions = new ArrayList<>();
-        for (int i = 0; i < 9; i++) {
-            Session s = session(graphed, new int[] {i + 1});
-            decode(s, 1);
-            sessions.add(s);
-        }
+        List<Session> sessions = oneStepEach(graphed, 9);
         assertEquals(8, rec.openRecordings());
         assertTrue(rec.recordings().getFirst().closed, "the least recently used goes first");
         sessions.remove(3).close();
@@ -169,12 +175,7 @@ class StepGraphsTest {
         SlotRewritingBackend rec = new SlotRewritingBackend(cpu());
         HunyuanModel graphed = model(rec);
         graphed.reserveStepGraphs(10);
-        List<Session> sessions = new ArrayList<>();
-        for (int i = 0; i < 10; i++) {
-            Session s = session(graphed, new int[] {i + 1});
-            decode(s, 1);
-            sessions.add(s);
-        }
+        List<Session> sessions = oneStepEach(graphed, 10);
         assertEquals(10, rec.openRecordings());
         sessions.forEach(Session::close);
     }
