@@ -267,7 +267,10 @@ public final class PlacementPlan {
             String parts = largestWeightGroups(d);
             if (!parts.isEmpty()) sb.append(" (").append(parts).append(")");
             sb.append(", KV cache ").append(MemorySize.gib(kvBytes(d))).append(", scratch ").append(MemorySize.gib(scratch(d).total()));
-            if (d.isGpu() && stagingBytes > 0) sb.append(", expert staging ").append(MemorySize.gib(stagingBytes));
+            if (d.isGpu() && stagingBytes > 0) {
+                sb.append(", expert staging ").append(MemorySize.gib(stagingBytes)).append(" (batches of ").append(streamMinBatch())
+                        .append("+ tokens run CPU-resident experts on the GPU)");
+            }
             if (d.isGpu()) sb.append(fits() ? " — fits" : " — does not fit, " + MemorySize.gib(overflowBytes()) + " GiB over");
             lines.add(sb.toString());
         }
