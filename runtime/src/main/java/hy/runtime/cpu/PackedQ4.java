@@ -269,6 +269,45 @@ final class PackedQ4 {
         }
     }
 
+    /** Decodes packed Q4_0 rows, d·(q − 8), in packed order: {@link #NATURAL} gives each group's natural order. */
+    static final RowDecoder Q4_0_DECODER = new RowDecoder() {
+        @Override
+        public void decode(MemorySegment w, long offset, int n, float[] dst) {
+            decodeQ4_0(w, offset, n, dst);
+        }
+
+        @Override
+        public int[] order() {
+            return NATURAL;
+        }
+    };
+
+    private static void decodeQ4_0(MemorySegment w, long off, int n, float[] dst) {
+        int chunkBytes = chunkBytes(GgmlType.Q4_0);
+        for (int b0 = 0; b0 < n >> 5; b0 += Simd.LANES) {
+            // As in dotQ4_0: a step is L blocks, half a chunk; lanes of float half h of a nibble vector take the
+            // scale SPREAD[2g + h] puts there, and land at packed position nibble·WIDE + h·L + j.
+            long chunk = off + (long) (b0 / (2 * Simd.LANES)) * chunkBytes;
+            int odd = (b0 / Simd.LANES) & 1;
+            long nibbles = chunk + 4L * Simd.LANES + odd * 16L * Simd.LANES;
+            FloatVector d = Simd.halfToFloat(ShortVector.fromMemorySegment(Simd.S, w, chunk + odd * 2L * Simd.LANES, Simd.LE));
+            for (int g = 0; g < 4; g++) {
+                int at = 32 * b0 + g * GROUP;
+                ShortVector v = ShortVector.fromMemorySegment(S2, w, nibbles + g * (GROUP / 2), Simd.LE);
+                FloatVector d0 = d.rearrange(SPREAD[2 * g]);
+                FloatVector d1 = d.rearrange(SPREAD[2 * g + 1]);
+                FloatVector o0 = d0.mul(-8f);
+                FloatVector o1 = d1.mul(-8f);
+                for (int i = 0; i < 4; i++) {
+                    ShortVector q = v.lanewise(VectorOperators.LSHR, 4 * i).and((short) 0xF);
+                    ((FloatVector) q.convertShape(VectorOperators.S2F, Simd.F, 0)).fma(d0, o0).intoArray(dst, at + i * WIDE);
+                    ((FloatVector) q.convertShape(VectorOperators.S2F, Simd.F, 1)).fma(d1, o1)
+                            .intoArray(dst, at + i * WIDE + Simd.LANES);
+                }
+            }
+        }
+    }
+
     /** dot(packed Q4_0 row at {@code off}, token {@code token} of x); x prepared with {@code preparePacked}. */
     static float dotQ4_0(MemorySegment w, long off, int n, QuantizedActivations x, int token) {
         short[] aq = x.q32Packed();
