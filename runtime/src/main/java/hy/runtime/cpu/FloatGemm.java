@@ -101,9 +101,10 @@ final class FloatGemm {
             for (int t0 = 0; t0 < tokens; t0 += TOKENS) {
                 int valid = Math.min(TOKENS, tokens - t0);
                 pass(s.tile, panel, t0 * n, n, s.out, valid > LANES);
-                for (int i = 0; i < rows; i++) {
-                    int at = yOffset + t0 * yStride + r0 + i;
-                    for (int j = 0; j < valid; j++) y[at + j * yStride] = s.out[i * TOKENS + j];
+                // Token by token: each token's outputs are adjacent in y, while its tokens are a row's stride apart.
+                for (int j = 0; j < valid; j++) {
+                    int at = yOffset + (t0 + j) * yStride + r0;
+                    for (int i = 0; i < rows; i++) y[at + i] = s.out[i * TOKENS + j];
                 }
             }
         }

@@ -62,16 +62,16 @@ final class PackedQ4 {
 
     /** SUPER[odd]: lane i takes super-block (odd·L + i) / 8 of the chunk (Q4_K's d); +L/4 for dmin. */
     static final VectorShuffle<Float>[] SUPER = superShuffles(0);
-    private static final VectorShuffle<Float>[] SUPER_MIN = superShuffles(Simd.LANES / 4);
+    static final VectorShuffle<Float>[] SUPER_MIN = superShuffles(Simd.LANES / 4);
     /** 2L bytes, the plane load of Q5_K groups. */
-    private static final VectorSpecies<Byte> B2 = ByteVector.SPECIES_256.withShape(VectorShape.forBitSize(WIDE * 8));
+    static final VectorSpecies<Byte> B2 = ByteVector.SPECIES_256.withShape(VectorShape.forBitSize(WIDE * 8));
     /** Lane k takes plane byte k mod L. */
-    private static final VectorShuffle<Short> PLANE_SPREAD = VectorShuffle.fromOp(S2, k -> k % Simd.LANES);
+    static final VectorShuffle<Short> PLANE_SPREAD = VectorShuffle.fromOp(S2, k -> k % Simd.LANES);
     /** Lanes L..2L-1 find their bits in the byte's high nibble. */
-    private static final ShortVector PLANE_SHIFT = ShortVector.zero(S2).addIndex(1).div((short) Simd.LANES).mul((short) 4);
+    static final ShortVector PLANE_SHIFT = ShortVector.zero(S2).addIndex(1).div((short) Simd.LANES).mul((short) 4);
 
     /** The IQ4 non-linear table in the first 16 of 2L 16-bit lanes, for lookups by permute. */
-    private static final ShortVector IQ4_TABLE = iq4Table();
+    static final ShortVector IQ4_TABLE = iq4Table();
 
     private static ShortVector iq4Table() {
         short[] table = new short[WIDE];
@@ -123,7 +123,7 @@ final class PackedQ4 {
     }
 
     /** Header bytes of a chunk. */
-    private static int headerBytes(GgmlType type) {
+    static int headerBytes(GgmlType type) {
         return switch (type) {
             case Q4_0 -> 4 * Simd.LANES;                       // 2L f16 scales
             case Q4_K, Q5_K -> 5 * Simd.LANES;                 // 2L u8 scales, 2L u8 mins, L/4 f16 d and dmin
@@ -133,17 +133,17 @@ final class PackedQ4 {
     }
 
     /** Bytes of the fifth-bit plane before each group's nibbles (Q5_K only): 4 bits for each of the 2L lanes. */
-    private static int planeBytes(GgmlType type) {
+    static int planeBytes(GgmlType type) {
         return type == GgmlType.Q5_K ? Simd.LANES : 0;
     }
 
     /** Bytes of a group: its plane and 2L lanes of nibbles. */
-    private static int groupBytes(GgmlType type) {
+    static int groupBytes(GgmlType type) {
         return planeBytes(type) + GROUP / 2;
     }
 
     /** Bytes of a chunk: header and 2L blocks of groups. */
-    private static int chunkBytes(GgmlType type) {
+    static int chunkBytes(GgmlType type) {
         return headerBytes(type) + STEP / GROUP * groupBytes(type);
     }
 
@@ -266,45 +266,6 @@ final class PackedQ4 {
             int d = (s / (Simd.LANES / 4)) * chunk + 2 * Simd.LANES + 2 * (s % (Simd.LANES / 4));
             out[d] = in[at];
             out[d + 1] = in[at + 1];
-        }
-    }
-
-    /** Decodes packed Q4_0 rows, d·(q − 8), in packed order: {@link #NATURAL} gives each group's natural order. */
-    static final RowDecoder Q4_0_DECODER = new RowDecoder() {
-        @Override
-        public void decode(MemorySegment w, long offset, int n, float[] dst) {
-            decodeQ4_0(w, offset, n, dst);
-        }
-
-        @Override
-        public int[] order() {
-            return NATURAL;
-        }
-    };
-
-    private static void decodeQ4_0(MemorySegment w, long off, int n, float[] dst) {
-        int chunkBytes = chunkBytes(GgmlType.Q4_0);
-        for (int b0 = 0; b0 < n >> 5; b0 += Simd.LANES) {
-            // As in dotQ4_0: a step is L blocks, half a chunk; lanes of float half h of a nibble vector take the
-            // scale SPREAD[2g + h] puts there, and land at packed position nibble·WIDE + h·L + j.
-            long chunk = off + (long) (b0 / (2 * Simd.LANES)) * chunkBytes;
-            int odd = (b0 / Simd.LANES) & 1;
-            long nibbles = chunk + 4L * Simd.LANES + odd * 16L * Simd.LANES;
-            FloatVector d = Simd.halfToFloat(ShortVector.fromMemorySegment(Simd.S, w, chunk + odd * 2L * Simd.LANES, Simd.LE));
-            for (int g = 0; g < 4; g++) {
-                int at = 32 * b0 + g * GROUP;
-                ShortVector v = ShortVector.fromMemorySegment(S2, w, nibbles + g * (GROUP / 2), Simd.LE);
-                FloatVector d0 = d.rearrange(SPREAD[2 * g]);
-                FloatVector d1 = d.rearrange(SPREAD[2 * g + 1]);
-                FloatVector o0 = d0.mul(-8f);
-                FloatVector o1 = d1.mul(-8f);
-                for (int i = 0; i < 4; i++) {
-                    ShortVector q = v.lanewise(VectorOperators.LSHR, 4 * i).and((short) 0xF);
-                    ((FloatVector) q.convertShape(VectorOperators.S2F, Simd.F, 0)).fma(d0, o0).intoArray(dst, at + i * WIDE);
-                    ((FloatVector) q.convertShape(VectorOperators.S2F, Simd.F, 1)).fma(d1, o1)
-                            .intoArray(dst, at + i * WIDE + Simd.LANES);
-                }
-            }
         }
     }
 

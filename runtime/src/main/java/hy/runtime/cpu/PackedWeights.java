@@ -99,21 +99,16 @@ public final class PackedWeights implements WeightMatrix {
 
     @Override
     public void prepare(QuantizedActivations x) {
-        RowDecoder decoder = decoder(type);
-        if (decoder != null && FloatGemm.worthIt(x.tokens())) x.preparePanel(decoder.order());
+        if (FloatGemm.worthIt(x.tokens())) x.preparePanel(PackedDecoders.of(type).order());
         else x.preparePacked();
     }
 
-    /** The decoder of this layout for the float product of large batches, or null where there is none yet. */
-    private static RowDecoder decoder(GgmlType type) {
-        return type == GgmlType.Q4_0 ? PackedQ4.Q4_0_DECODER : null;
-    }
 
     @Override
     public void multiply(QuantizedActivations x, float[] y, int yOffset, int yStride, int rowStart, int rowEnd) {
         MatMul.checkArguments(name, rowLength, rows, x, y, yOffset, yStride, rowStart, rowEnd);
-        RowDecoder decoder = decoder(type);
-        float[] panel = decoder == null ? null : x.panel(decoder.order());
+        RowDecoder decoder = PackedDecoders.of(type);
+        float[] panel = x.panel(decoder.order());
         if (panel != null) {
             FloatGemm.multiply(decoder, data, rowBytes, rowLength, panel, x.tokens(), y, yOffset, yStride, rowStart, rowEnd);
             return;

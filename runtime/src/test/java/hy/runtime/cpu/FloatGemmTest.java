@@ -7,8 +7,10 @@ import hy.runtime.tensor.Tensor;
 import java.lang.foreign.Arena;
 import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The float product of large batches against the double-precision reference, with awkward shapes and ranges. */
@@ -41,10 +43,12 @@ class FloatGemmTest {
         }
     }
 
-    @Test
-    void packedQ4_0MatchesTheReference() {
+    @ParameterizedTest
+    @EnumSource(value = GgmlType.class, names = {"Q4_0", "Q4_K", "Q5_K", "Q6_K", "IQ4_XS"})
+    void packedMatrixMatchesTheReference(GgmlType type) {
+        Assumptions.assumeTrue(PackedWeights.canPack(type, 2 * PackedQ4.STEP), "vector kernels off");
         try (Arena arena = Arena.ofConfined()) {
-            Tensor w = KernelCheck.weights(arena, GgmlType.Q4_0, 2 * PackedQ4.STEP, 30, 67);
+            Tensor w = KernelCheck.weights(arena, type, 2 * PackedQ4.STEP, 30, 67);
             checkAgainstReference(w, PackedWeights.pack(w, arena), 41);
         }
     }
