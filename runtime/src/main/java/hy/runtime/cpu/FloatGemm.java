@@ -129,8 +129,9 @@ final class FloatGemm {
     /**
      * One pass: the tile's 12 rows times the {@link #TOKENS} tokens whose panel starts at {@code p0} ({@code both}
      * vectors of them, else only the first LANES), over all n weights; out[i·TOKENS + j] = output of row i for
-     * token j. The test on {@code both} is loop-invariant: C2 compiles the loop twice (unswitching), and the last pass
-     * of a batch with at most LANES tokens left does half the work.
+     * token j. The test on {@code both} is loop-invariant: C2 compiles the loop twice (unswitching), so the last pass
+     * of a batch with at most LANES tokens left does half the work. The 12 rows are written out because vectors in
+     * an array would live on the heap; the same kernel serves every weight type.
      */
     private static void pass(float[] tile, float[] panel, int p0, int n, float[] out, boolean both) {
         FloatVector a0 = FloatVector.zero(Simd.F), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0;
@@ -140,70 +141,43 @@ final class FloatGemm {
             // One flat loop (a nested loop per chunk ran at a third of the speed); t = row 0's weight k.
             int t = (k / LANES) * (ROWS * LANES) + k % LANES;
             FloatVector xa = FloatVector.fromArray(Simd.F, panel, p);
-            if (both) {
-                FloatVector xb = FloatVector.fromArray(Simd.F, panel, p + LANES);
-                FloatVector v = FloatVector.broadcast(Simd.F, tile[t]);
-                a0 = v.fma(xa, a0);
-                b0 = v.fma(xb, b0);
-                v = FloatVector.broadcast(Simd.F, tile[t + LANES]);
-                a1 = v.fma(xa, a1);
-                b1 = v.fma(xb, b1);
-                v = FloatVector.broadcast(Simd.F, tile[t + 2 * LANES]);
-                a2 = v.fma(xa, a2);
-                b2 = v.fma(xb, b2);
-                v = FloatVector.broadcast(Simd.F, tile[t + 3 * LANES]);
-                a3 = v.fma(xa, a3);
-                b3 = v.fma(xb, b3);
-                v = FloatVector.broadcast(Simd.F, tile[t + 4 * LANES]);
-                a4 = v.fma(xa, a4);
-                b4 = v.fma(xb, b4);
-                v = FloatVector.broadcast(Simd.F, tile[t + 5 * LANES]);
-                a5 = v.fma(xa, a5);
-                b5 = v.fma(xb, b5);
-                v = FloatVector.broadcast(Simd.F, tile[t + 6 * LANES]);
-                a6 = v.fma(xa, a6);
-                b6 = v.fma(xb, b6);
-                v = FloatVector.broadcast(Simd.F, tile[t + 7 * LANES]);
-                a7 = v.fma(xa, a7);
-                b7 = v.fma(xb, b7);
-                v = FloatVector.broadcast(Simd.F, tile[t + 8 * LANES]);
-                a8 = v.fma(xa, a8);
-                b8 = v.fma(xb, b8);
-                v = FloatVector.broadcast(Simd.F, tile[t + 9 * LANES]);
-                a9 = v.fma(xa, a9);
-                b9 = v.fma(xb, b9);
-                v = FloatVector.broadcast(Simd.F, tile[t + 10 * LANES]);
-                a10 = v.fma(xa, a10);
-                b10 = v.fma(xb, b10);
-                v = FloatVector.broadcast(Simd.F, tile[t + 11 * LANES]);
-                a11 = v.fma(xa, a11);
-                b11 = v.fma(xb, b11);
-            } else {
-                FloatVector v = FloatVector.broadcast(Simd.F, tile[t]);
-                a0 = v.fma(xa, a0);
-                v = FloatVector.broadcast(Simd.F, tile[t + LANES]);
-                a1 = v.fma(xa, a1);
-                v = FloatVector.broadcast(Simd.F, tile[t + 2 * LANES]);
-                a2 = v.fma(xa, a2);
-                v = FloatVector.broadcast(Simd.F, tile[t + 3 * LANES]);
-                a3 = v.fma(xa, a3);
-                v = FloatVector.broadcast(Simd.F, tile[t + 4 * LANES]);
-                a4 = v.fma(xa, a4);
-                v = FloatVector.broadcast(Simd.F, tile[t + 5 * LANES]);
-                a5 = v.fma(xa, a5);
-                v = FloatVector.broadcast(Simd.F, tile[t + 6 * LANES]);
-                a6 = v.fma(xa, a6);
-                v = FloatVector.broadcast(Simd.F, tile[t + 7 * LANES]);
-                a7 = v.fma(xa, a7);
-                v = FloatVector.broadcast(Simd.F, tile[t + 8 * LANES]);
-                a8 = v.fma(xa, a8);
-                v = FloatVector.broadcast(Simd.F, tile[t + 9 * LANES]);
-                a9 = v.fma(xa, a9);
-                v = FloatVector.broadcast(Simd.F, tile[t + 10 * LANES]);
-                a10 = v.fma(xa, a10);
-                v = FloatVector.broadcast(Simd.F, tile[t + 11 * LANES]);
-                a11 = v.fma(xa, a11);
-            }
+            FloatVector xb = FloatVector.fromArray(Simd.F, panel, p + LANES);
+            FloatVector v = FloatVector.broadcast(Simd.F, tile[t]);
+            a0 = v.fma(xa, a0);
+            if (both) b0 = v.fma(xb, b0);
+            v = FloatVector.broadcast(Simd.F, tile[t + LANES]);
+            a1 = v.fma(xa, a1);
+            if (both) b1 = v.fma(xb, b1);
+            v = FloatVector.broadcast(Simd.F, tile[t + 2 * LANES]);
+            a2 = v.fma(xa, a2);
+            if (both) b2 = v.fma(xb, b2);
+            v = FloatVector.broadcast(Simd.F, tile[t + 3 * LANES]);
+            a3 = v.fma(xa, a3);
+            if (both) b3 = v.fma(xb, b3);
+            v = FloatVector.broadcast(Simd.F, tile[t + 4 * LANES]);
+            a4 = v.fma(xa, a4);
+            if (both) b4 = v.fma(xb, b4);
+            v = FloatVector.broadcast(Simd.F, tile[t + 5 * LANES]);
+            a5 = v.fma(xa, a5);
+            if (both) b5 = v.fma(xb, b5);
+            v = FloatVector.broadcast(Simd.F, tile[t + 6 * LANES]);
+            a6 = v.fma(xa, a6);
+            if (both) b6 = v.fma(xb, b6);
+            v = FloatVector.broadcast(Simd.F, tile[t + 7 * LANES]);
+            a7 = v.fma(xa, a7);
+            if (both) b7 = v.fma(xb, b7);
+            v = FloatVector.broadcast(Simd.F, tile[t + 8 * LANES]);
+            a8 = v.fma(xa, a8);
+            if (both) b8 = v.fma(xb, b8);
+            v = FloatVector.broadcast(Simd.F, tile[t + 9 * LANES]);
+            a9 = v.fma(xa, a9);
+            if (both) b9 = v.fma(xb, b9);
+            v = FloatVector.broadcast(Simd.F, tile[t + 10 * LANES]);
+            a10 = v.fma(xa, a10);
+            if (both) b10 = v.fma(xb, b10);
+            v = FloatVector.broadcast(Simd.F, tile[t + 11 * LANES]);
+            a11 = v.fma(xa, a11);
+            if (both) b11 = v.fma(xb, b11);
         }
         a0.intoArray(out, 0);
         b0.intoArray(out, LANES);
