@@ -158,6 +158,7 @@ final class PackedDecoders {
     private static void decodeGroups(Packed p, MemorySegment w, long off, int n, float[] dst, float[] perBlock) {
         int highStep = p.highStep();
         short highMask = p.highMask();
+        boolean lookup = p.table() != IDENTITY;
         for (int b0 = 0; b0 < n >> 5; b0 += L) {
             long groups = off + (long) (b0 / (2 * L)) * p.chunkBytes() + p.header() + ((b0 / L) & 1) * 4L * p.groupBytes();
             for (int g = 0; g < 4; g++) {
@@ -182,9 +183,12 @@ final class PackedDecoders {
                     FloatVector scale1 = scale.rearrange(SPREAD[2 * g + 1]);
                     FloatVector offset1 = offset.rearrange(SPREAD[2 * g + 1]);
                     for (int i = 2 * pair; i < 2 * pair + 2; i++) {
-                        ShortVector q = v.lanewise(VectorOperators.LSHR, 4 * i).and((short) 0xF).selectFrom(table)
-                                .or(high.lanewise(VectorOperators.LSHR, highStep * i).and(highMask)
-                                        .lanewise(VectorOperators.LSHL, 4));
+                        ShortVector q = v.lanewise(VectorOperators.LSHR, 4 * i).and((short) 0xF);
+                        if (lookup) q = q.selectFrom(table);
+                        if (highMask != 0) {
+                            q = q.or(high.lanewise(VectorOperators.LSHR, highStep * i).and(highMask)
+                                    .lanewise(VectorOperators.LSHL, 4));
+                        }
                         int out = 32 * b0 + g * GROUP + i * WIDE;
                         ((FloatVector) q.convertShape(VectorOperators.S2F, Simd.F, 0)).fma(scale0, offset0)
                                 .intoArray(dst, out);
