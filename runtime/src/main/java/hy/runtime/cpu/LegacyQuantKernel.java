@@ -28,6 +28,8 @@ final class LegacyQuantKernel implements RowKernel, RowDecoder {
     static final LegacyQuantKernel Q5_0 = new LegacyQuantKernel(22, 6, 2, -1, 16);
     static final LegacyQuantKernel Q5_1 = new LegacyQuantKernel(24, 8, 4, 2, 0);
 
+    /** Lane i holds i. */
+    private static final ShortVector LANE_INDEX = ShortVector.zero(Simd.S).addIndex(1);
     /** Lane i holds 1 << i: tests whether weight i of a group of LANES has its fifth bit set. */
     private static final ShortVector LANE_BIT = ShortVector.broadcast(Simd.S, (short) 1)
             .lanewise(VectorOperators.LSHL, ShortVector.zero(Simd.S).addIndex(1));
@@ -93,7 +95,11 @@ final class LegacyQuantKernel implements RowKernel, RowDecoder {
         return acc.reduceLanes(VectorOperators.ADD) + extra;
     }
 
-    /** Decodes a row to floats, d·q + (m or −offset·d). */
+    /**
+     * Decodes a row to floats, d·q + (m or −offset·d). Only the Vector API's own (force-inlined) methods: C2 may inline
+     * this decoder into the float product's loop at a low call-site frequency and then not inline a helper of ours,
+     * boxing its vectors. The fifth bits (0 for the 4-bit types) are shifted into place lane by lane.
+     */
     @Override
     public void decode(MemorySegment w, long off, int n, float[] dst) {
         for (int b = 0; b < n >> 5; b++, off += blockBytes) {
@@ -101,8 +107,15 @@ final class LegacyQuantKernel implements RowKernel, RowDecoder {
             float m = minOffset < 0 ? -offset * d : half(w, off + minOffset);
             int qh = qhOffset < 0 ? 0 : w.get(INT_LE, off + qhOffset);
             for (int j = 0; j < 16; j += Simd.LANES) {
-                Simd.toFloat(quants(w, off, j, qh, false)).fma(d, m).intoArray(dst, 32 * b + j);
-                Simd.toFloat(quants(w, off, j, qh, true)).fma(d, m).intoArray(dst, 32 * b + 16 + j);
+                ShortVector q = (ShortVector) ByteVector.fromMemorySegment(Simd.B, w, off + qsOffset + j, Simd.LE)
+                        .convertShape(VectorOperators.B2S, Simd.S, 0);
+                ShortVector lo = q.and((short) 0xF).or(ShortVector.broadcast(Simd.S, (short) (qh >>> j))
+                        .lanewise(VectorOperators.LSHR, LANE_INDEX).and((short) 1).lanewise(VectorOperators.LSHL, 4));
+                ShortVector hi = q.lanewise(VectorOperators.ASHR, 4).and((short) 0xF).or(ShortVector.broadcast(Simd.S,
+                        (short) (qh >>> (16 + j))).lanewise(VectorOperators.LSHR, LANE_INDEX).and((short) 1)
+                        .lanewise(VectorOperators.LSHL, 4));
+                ((FloatVector) lo.convertShape(VectorOperators.S2F, Simd.F, 0)).fma(d, m).intoArray(dst, 32 * b + j);
+                ((FloatVector) hi.convertShape(VectorOperators.S2F, Simd.F, 0)).fma(d, m).intoArray(dst, 32 * b + 16 + j);
             }
         }
     }

@@ -4,11 +4,11 @@ import static hy.runtime.cpu.PackedQ4.GROUP;
 import static hy.runtime.cpu.PackedQ4.NATURAL;
 import static hy.runtime.cpu.PackedQ4.S2;
 import static hy.runtime.cpu.PackedQ4.SPREAD;
-import static hy.runtime.cpu.PackedQ4.SUPER;
 import static hy.runtime.cpu.PackedQ4.WIDE;
 
 import hy.runtime.tensor.GgmlType;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.ShortVector;
@@ -26,7 +26,7 @@ import jdk.incubator.vector.VectorShuffle;
  * plane of high bits. One loop decodes them all, value = (table[nibble] | high bits « 4)·scale + offset, with the
  * parts a type lacks made neutral (identity table, high-bit mask 0) rather than branched over: C2 boxes vectors that
  * merge from two paths, and a type switch inside the loop pushed its graph past the inlining cutoff. The scales are
- * computed first, by one small method per type, into an array.
+ * computed first, in scalar code, by one small method per type, into an array.
  */
 final class PackedDecoders {
     private PackedDecoders() {}
@@ -46,6 +46,8 @@ final class PackedDecoders {
     private static final int L = Simd.LANES;
     /** Per thread: a row's scales and offsets (see {@link StepScales}), 4 floats per block. */
     private static final ThreadLocal<float[]> PER_BLOCK = ThreadLocal.withInitial(() -> new float[0]);
+    /** Per thread: a copy of the chunk header being decoded (the largest header is Q4_K's 5L bytes). */
+    private static final ThreadLocal<byte[]> HEADER = ThreadLocal.withInitial(() -> new byte[5 * Simd.LANES]);
     /** Lane k: k, a lookup that changes nothing. */
     private static final short[] IDENTITY = new short[WIDE];
     /** The IQ4 non-linear values in the first 16 of 2L lanes. */
@@ -88,12 +90,7 @@ final class PackedDecoders {
             int highStep, short highMask, short[] table, int highKind) implements RowDecoder {
         @Override
         public void decode(MemorySegment w, long offset, int n, float[] dst) {
-            float[] perBlock = PER_BLOCK.get();
-            if (perBlock.length < 4 * (n >> 5)) PER_BLOCK.set(perBlock = new float[4 * (n >> 5)]);
-            for (int b0 = 0; b0 < n >> 5; b0 += L) {
-                scales.compute(w, offset + (long) (b0 / (2 * L)) * chunkBytes, (b0 / L) & 1, perBlock, 4 * b0);
-            }
-            decodeGroups(this, w, offset, n, dst, perBlock);
+            decodeRow(this, w, offset, n, dst);
         }
 
         @Override
@@ -104,58 +101,81 @@ final class PackedDecoders {
 
     /**
      * Writes a step's per-block scales and offsets for nibbles 0 and 1 of each lane to perBlock[at, at + 2L), and for
-     * nibbles 2 and 3 to [at + 2L, at + 4L) (the same but for Q6_K, whose blocks have a scale per half). One method
-     * per type, called through this interface: in one method with a type switch the graph passed C2's inlining
-     * cutoff and its vectors were boxed.
+     * nibbles 2 and 3 to [at + 2L, at + 4L) (the same but for Q6_K, whose blocks have a scale per half), from a copy
+     * of the chunk's header. Scalar on purpose: a few dozen values per 512 weights, and no vectors that C2 could box
+     * when it inlines one of these into {@link #decodeRow} for a type it has rarely seen.
      */
     @FunctionalInterface
     private interface StepScales {
-        void compute(MemorySegment w, long chunk, int odd, float[] perBlock, int at);
+        void compute(byte[] header, int odd, float[] perBlock, int at);
     }
 
-    /** Q4_0: d·(q − 8). */
-    private static void q4_0Scales(MemorySegment w, long chunk, int odd, float[] perBlock, int at) {
-        FloatVector d = Simd.halfToFloat(ShortVector.fromMemorySegment(Simd.S, w, chunk + odd * 2L * L, Simd.LE));
-        d.intoArray(perBlock, at);
-        d.mul(-8f).intoArray(perBlock, at + L);
+    private static float half(byte[] b, int at) {
+        return Float.float16ToFloat((short) ((b[at] & 0xFF) | b[at + 1] << 8));
+    }
+
+    /** The step's last 2L values repeat its first 2L (types with one scale per block). */
+    private static void samePairs(float[] perBlock, int at) {
         System.arraycopy(perBlock, at, perBlock, at + 2 * L, 2 * L);
     }
 
-    /** IQ4_XS: d·(ls − 32)·table[q]. */
-    private static void iq4xsScales(MemorySegment w, long chunk, int odd, float[] perBlock, int at) {
-        FloatVector d = Simd.halfToFloat(ShortVector.fromMemorySegment(Simd.S, w, chunk + 2L * L, Simd.LE))
-                .rearrange(SUPER[odd]);
-        Simd.toFloat(Simd.widen(ByteVector.fromMemorySegment(Simd.B, w, chunk + odd * L, Simd.LE))).mul(d)
-                .intoArray(perBlock, at);
-        FloatVector.zero(Simd.F).intoArray(perBlock, at + L);
-        System.arraycopy(perBlock, at, perBlock, at + 2 * L, 2 * L);
+    /** Q4_0: d·(q − 8), an f16 d per block. */
+    private static void q4_0Scales(byte[] header, int odd, float[] perBlock, int at) {
+        for (int j = 0; j < L; j++) {
+            float d = half(header, 2 * (odd * L + j));
+            perBlock[at + j] = d;
+            perBlock[at + L + j] = -8 * d;
+        }
+        samePairs(perBlock, at);
     }
 
-    /** Q4_K and Q5_K: d·sc·q − dmin·m, d and dmin per super-block, u8 sc and m per block. */
-    private static void kQuantScales(MemorySegment w, long chunk, int odd, float[] perBlock, int at) {
-        FloatVector supers = Simd.halfToFloat(ShortVector.fromMemorySegment(Simd.S, w, chunk + 4L * L, Simd.LE));
-        Simd.toFloat(Simd.widen(ByteVector.fromMemorySegment(Simd.B, w, chunk + odd * L, Simd.LE)).and((short) 0xFF))
-                .mul(supers.rearrange(SUPER[odd])).intoArray(perBlock, at);
-        Simd.toFloat(Simd.widen(ByteVector.fromMemorySegment(Simd.B, w, chunk + 2L * L + odd * L, Simd.LE))
-                .and((short) 0xFF)).mul(supers.rearrange(PackedQ4.SUPER_MIN[odd])).neg().intoArray(perBlock, at + L);
-        System.arraycopy(perBlock, at, perBlock, at + 2 * L, 2 * L);
+    /** IQ4_XS: d·(ls − 32)·table[q], the signed ls − 32 per block, d per super-block. */
+    private static void iq4xsScales(byte[] header, int odd, float[] perBlock, int at) {
+        for (int j = 0; j < L; j++) {
+            perBlock[at + j] = half(header, 2 * L + 2 * ((odd * L + j) / 8)) * header[odd * L + j];
+            perBlock[at + L + j] = 0;
+        }
+        samePairs(perBlock, at);
     }
 
-    /** Q6_K: d·sc·(q − 32), an int8 sc for each half of a block. */
-    private static void q6kScales(MemorySegment w, long chunk, int odd, float[] perBlock, int at) {
-        FloatVector d = Simd.halfToFloat(ShortVector.fromMemorySegment(Simd.S, w, chunk + 4L * L, Simd.LE))
-                .rearrange(SUPER[odd]);
-        FloatVector first = Simd.toFloat(Simd.widen(ByteVector.fromMemorySegment(Simd.B, w, chunk + odd * L, Simd.LE)))
-                .mul(d);
-        FloatVector second = Simd.toFloat(Simd.widen(ByteVector.fromMemorySegment(Simd.B, w, chunk + 2L * L + odd * L,
-                Simd.LE))).mul(d);
-        first.intoArray(perBlock, at);
-        first.mul(-32f).intoArray(perBlock, at + L);
-        second.intoArray(perBlock, at + 2 * L);
-        second.mul(-32f).intoArray(perBlock, at + 3 * L);
+    /** Q4_K and Q5_K: d·sc·q − dmin·m, u8 sc and m per block, d and dmin per super-block. */
+    private static void kQuantScales(byte[] header, int odd, float[] perBlock, int at) {
+        for (int j = 0; j < L; j++) {
+            int s = (odd * L + j) / 8;
+            perBlock[at + j] = half(header, 4 * L + 2 * s) * (header[odd * L + j] & 0xFF);
+            perBlock[at + L + j] = -half(header, 4 * L + L / 2 + 2 * s) * (header[2 * L + odd * L + j] & 0xFF);
+        }
+        samePairs(perBlock, at);
     }
 
-    private static void decodeGroups(Packed p, MemorySegment w, long off, int n, float[] dst, float[] perBlock) {
+    /** Q6_K: d·sc·(q − 32), an int8 sc for each half of a block, d per super-block. */
+    private static void q6kScales(byte[] header, int odd, float[] perBlock, int at) {
+        for (int j = 0; j < L; j++) {
+            float d = half(header, 4 * L + 2 * ((odd * L + j) / 8));
+            float first = d * header[odd * L + j];
+            float second = d * header[2 * L + odd * L + j];
+            perBlock[at + j] = first;
+            perBlock[at + L + j] = -32 * first;
+            perBlock[at + 2 * L + j] = second;
+            perBlock[at + 3 * L + j] = -32 * second;
+        }
+    }
+
+    /**
+     * The scales of the row's steps into a per-thread array, then its groups. One method too big for C2 to inline
+     * into its callers: inlined together with other decoders into the product's loop, the vector helpers passed the
+     * inlining cutoff and their vectors were boxed.
+     */
+    private static void decodeRow(Packed p, MemorySegment w, long off, int n, float[] dst) {
+        float[] perBlock = PER_BLOCK.get();
+        if (perBlock.length < 4 * (n >> 5)) PER_BLOCK.set(perBlock = new float[4 * (n >> 5)]);
+        byte[] header = HEADER.get();
+        for (int b0 = 0; b0 < n >> 5; b0 += L) {
+            if ((b0 / L & 1) == 0) {
+                MemorySegment.copy(w, ValueLayout.JAVA_BYTE, off + (long) (b0 / (2 * L)) * p.chunkBytes(), header, 0, p.header());
+            }
+            p.scales().compute(header, (b0 / L) & 1, perBlock, 4 * b0);
+        }
         int highStep = p.highStep();
         short highMask = p.highMask();
         boolean lookup = p.table() != IDENTITY;

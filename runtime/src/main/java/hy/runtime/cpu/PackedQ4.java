@@ -62,7 +62,7 @@ final class PackedQ4 {
 
     /** SUPER[odd]: lane i takes super-block (odd·L + i) / 8 of the chunk (Q4_K's d); +L/4 for dmin. */
     static final VectorShuffle<Float>[] SUPER = superShuffles(0);
-    static final VectorShuffle<Float>[] SUPER_MIN = superShuffles(Simd.LANES / 4);
+    private static final VectorShuffle<Float>[] SUPER_MIN = superShuffles(Simd.LANES / 4);
     /** 2L bytes, the plane load of Q5_K groups. */
     static final VectorSpecies<Byte> B2 = ByteVector.SPECIES_256.withShape(VectorShape.forBitSize(WIDE * 8));
     /** Lane k takes plane byte k mod L. */
@@ -71,7 +71,7 @@ final class PackedQ4 {
     static final ShortVector PLANE_SHIFT = ShortVector.zero(S2).addIndex(1).div((short) Simd.LANES).mul((short) 4);
 
     /** The IQ4 non-linear table in the first 16 of 2L 16-bit lanes, for lookups by permute. */
-    static final ShortVector IQ4_TABLE = iq4Table();
+    private static final ShortVector IQ4_TABLE = iq4Table();
 
     private static ShortVector iq4Table() {
         short[] table = new short[WIDE];
@@ -133,7 +133,7 @@ final class PackedQ4 {
     }
 
     /** Bytes of the fifth-bit plane before each group's nibbles (Q5_K only): 4 bits for each of the 2L lanes. */
-    static int planeBytes(GgmlType type) {
+    private static int planeBytes(GgmlType type) {
         return type == GgmlType.Q5_K ? Simd.LANES : 0;
     }
 

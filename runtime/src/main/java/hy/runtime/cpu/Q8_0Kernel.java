@@ -57,14 +57,17 @@ final class Q8_0Kernel implements RowKernel, RowDecoder {
         return acc.reduceLanes(VectorOperators.ADD);
     }
 
-    /** Decodes a row to floats, d·q. */
+    /**
+     * Decodes a row to floats, d·q. Only the Vector API's own (force-inlined) methods: C2 may inline this decoder into
+     * the float product's loop at a low call-site frequency and then not inline a helper of ours, boxing its vectors.
+     */
     @Override
     public void decode(MemorySegment w, long off, int n, float[] dst) {
         for (int b = 0; b < n >> 5; b++, off += BLOCK_BYTES) {
             float d = half(w, off);
             for (int j = 0; j < 32; j += Simd.LANES) {
-                Simd.toFloat(Simd.widen(ByteVector.fromMemorySegment(Simd.B, w, off + 2 + j, Simd.LE))).mul(d)
-                        .intoArray(dst, 32 * b + j);
+                ((FloatVector) ByteVector.fromMemorySegment(Simd.B, w, off + 2 + j, Simd.LE)
+                        .convertShape(VectorOperators.B2F, Simd.F, 0)).mul(d).intoArray(dst, 32 * b + j);
             }
         }
     }
