@@ -37,12 +37,20 @@ public final class DequantizingMatrix implements WeightMatrix {
 
     @Override
     public void prepare(QuantizedActivations x) {
-        // reads the float values directly
+        // Reads the float values directly; large batches through the float product's panel.
+        if (FloatGemm.worthIt(x.tokens())) x.preparePanel(null);
     }
 
     @Override
     public void multiply(QuantizedActivations x, float[] y, int yOffset, int yStride, int rowStart, int rowEnd) {
         int n = w.rowLength();
+        float[] panel = x.panel(null);
+        if (panel != null) {
+            MatMul.checkArguments(w.name(), n, rows, x, y, yOffset, yStride, rowStart, rowEnd);
+            FloatGemm.multiply(RowDecoders.of(w.type(), w.name()), w.data(), w.rowBytes(), n, panel, x.tokens(), y,
+                    yOffset, yStride, rowStart, rowEnd);
+            return;
+        }
         float[] row = new float[n];
         float[] values = x.values();
         for (int r = rowStart; r < rowEnd; r++) {

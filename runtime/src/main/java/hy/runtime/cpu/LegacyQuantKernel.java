@@ -22,12 +22,14 @@ import jdk.incubator.vector.VectorOperators;
  * <p>The vector loop multiplies in 16-bit lanes (q ≤ 31, |q_a| ≤ 127: two products per lane stay below 2^15),
  * converts to float once per block, and keeps a lane-wise float accumulator reduced once per row.
  */
-final class LegacyQuantKernel implements RowKernel {
+final class LegacyQuantKernel implements RowKernel, RowDecoder {
     static final LegacyQuantKernel Q4_0 = new LegacyQuantKernel(18, 2, -1, -1, 8);
     static final LegacyQuantKernel Q4_1 = new LegacyQuantKernel(20, 4, -1, 2, 0);
     static final LegacyQuantKernel Q5_0 = new LegacyQuantKernel(22, 6, 2, -1, 16);
     static final LegacyQuantKernel Q5_1 = new LegacyQuantKernel(24, 8, 4, 2, 0);
 
+    /** Lane i holds i. */
+    private static final ShortVector LANE_INDEX = ShortVector.zero(Simd.S).addIndex(1);
     /** Lane i holds 1 << i: tests whether weight i of a group of LANES has its fifth bit set. */
     private static final ShortVector LANE_BIT = ShortVector.broadcast(Simd.S, (short) 1)
             .lanewise(VectorOperators.LSHL, ShortVector.zero(Simd.S).addIndex(1));
@@ -83,21 +85,49 @@ final class LegacyQuantKernel implements RowKernel {
             int qh = qhOffset < 0 ? 0 : w.get(INT_LE, off + qhOffset);
             IntVector sum = IntVector.zero(Simd.I);
             for (int j = 0; j < 16; j += Simd.LANES) {
-                ShortVector q = Simd.widen(ByteVector.fromMemorySegment(Simd.B, w, off + qsOffset + j, Simd.LE));
-                ShortVector lo = q.and((short) 0xF);
-                ShortVector hi = q.lanewise(VectorOperators.ASHR, 4).and((short) 0xF);
-                if (qhOffset >= 0) {
-                    lo = withFifthBit(lo, qh >>> j);
-                    hi = withFifthBit(hi, qh >>> (16 + j));
-                }
-                ShortVector p = lo.mul(ShortVector.fromArray(Simd.S, aq, a + j))
-                        .add(hi.mul(ShortVector.fromArray(Simd.S, aq, a + 16 + j)));
+                ShortVector p = quants(w, off, j, qh, false).mul(ShortVector.fromArray(Simd.S, aq, a + j))
+                        .add(quants(w, off, j, qh, true).mul(ShortVector.fromArray(Simd.S, aq, a + 16 + j)));
                 sum = sum.add(Simd.toInt(p));
             }
             acc = ((FloatVector) sum.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(Simd.F, d * ad[ab + b]), acc);
             extra += (minOffset < 0 ? -offset * d : half(w, off + minOffset)) * asum[ab + b];
         }
         return acc.reduceLanes(VectorOperators.ADD) + extra;
+    }
+
+    /**
+     * Decodes a row to floats, d·q + (m or −offset·d). Only the Vector API's own (force-inlined) methods: C2 may inline
+     * this decoder into the float product's loop at a low call-site frequency and then not inline a helper of ours,
+     * boxing its vectors. The fifth bits (0 for the 4-bit types) are shifted into place lane by lane.
+     */
+    @Override
+    public void decode(MemorySegment w, long off, int n, float[] dst) {
+        for (int b = 0; b < n >> 5; b++, off += blockBytes) {
+            float d = half(w, off);
+            float m = minOffset < 0 ? -offset * d : half(w, off + minOffset);
+            int qh = qhOffset < 0 ? 0 : w.get(INT_LE, off + qhOffset);
+            for (int j = 0; j < 16; j += Simd.LANES) {
+                ShortVector q = (ShortVector) ByteVector.fromMemorySegment(Simd.B, w, off + qsOffset + j, Simd.LE)
+                        .convertShape(VectorOperators.B2S, Simd.S, 0);
+                ShortVector lo = q.and((short) 0xF).or(ShortVector.broadcast(Simd.S, (short) (qh >>> j))
+                        .lanewise(VectorOperators.LSHR, LANE_INDEX).and((short) 1).lanewise(VectorOperators.LSHL, 4));
+                ShortVector hi = q.lanewise(VectorOperators.ASHR, 4).and((short) 0xF).or(ShortVector.broadcast(Simd.S,
+                        (short) (qh >>> (16 + j))).lanewise(VectorOperators.LSHR, LANE_INDEX).and((short) 1)
+                        .lanewise(VectorOperators.LSHL, 4));
+                ((FloatVector) lo.convertShape(VectorOperators.S2F, Simd.F, 0)).fma(d, m).intoArray(dst, 32 * b + j);
+                ((FloatVector) hi.convertShape(VectorOperators.S2F, Simd.F, 0)).fma(d, m).intoArray(dst, 32 * b + 16 + j);
+            }
+        }
+    }
+
+    /**
+     * The unsigned quants of weights j.. (low nibbles) or, with {@code high}, 16 + j.. (high nibbles) of the block at
+     * {@code off}, fifth bits from {@code qh} included. Small enough that C2 inlines it (the vector is not boxed).
+     */
+    private ShortVector quants(MemorySegment w, long off, int j, int qh, boolean high) {
+        ShortVector q = Simd.widen(ByteVector.fromMemorySegment(Simd.B, w, off + qsOffset + j, Simd.LE));
+        q = (high ? q.lanewise(VectorOperators.ASHR, 4) : q).and((short) 0xF);
+        return qhOffset < 0 ? q : withFifthBit(q, qh >>> (high ? 16 + j : j));
     }
 
     /** Adds 16 to the lanes whose bit (lane i ↔ bit i of {@code bits}) is set. */

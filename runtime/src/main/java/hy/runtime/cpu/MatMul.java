@@ -10,7 +10,9 @@ import java.util.Objects;
  * Callers split the work by output rows (each call computes a row range, so a {@link CpuPool} task can take one).
  *
  * <p>With several tokens the rows are taken in small tiles and every token is multiplied with a tile while its
- * weights are still in cache, so the weights stream from memory once per call, not once per token.
+ * weights are still in cache, so the weights stream from memory once per call, not once per token. Batches whose
+ * activations were prepared as a float panel (by {@link WeightMatrix#prepare}, for {@link FloatGemm#MIN_TOKENS} tokens
+ * or more) decode each tile to float once and multiply it with all tokens in {@link FloatGemm}.
  */
 public final class MatMul {
     /** Weight bytes per row tile: a tile is reused across all tokens, so it should sit in L1/L2. */
@@ -21,14 +23,29 @@ public final class MatMul {
     /**
      * Computes {@code y[yOffset + t * yStride + r] = dot(row r of w, token t of x)} for rows {@code [rowStart,
      * rowEnd)} and every token of {@code x}. {@code w} is a 2-D tensor {in, out} (use {@link Tensor#slice2d} for one
-     * expert); {@code x} must have been {@link QuantizedActivations#prepare prepared} for {@code w}'s type.
+     * expert); {@code x} must have been {@link QuantizedActivations#prepare prepared} for {@code w}'s type, or by
+     * {@link WeightMatrix#prepare} of {@link #matrix}(w) (which picks the float product for large batches).
      */
     public static void multiply(Tensor w, QuantizedActivations x, float[] y, int yOffset, int yStride,
             int rowStart, int rowEnd) {
         RowKernel kernel = RowKernels.of(w.type(), w.name());
         checkArguments(w.name(), w.rowLength(), w.rowCount(), x, y, yOffset, yStride, rowStart, rowEnd);
+        float[] panel = x.panel(null);
+        if (panel != null) {
+            FloatGemm.multiply(RowDecoders.of(w.type(), w.name()), w.data(), w.rowBytes(), w.rowLength(), panel,
+                    x.tokens(), y, yOffset, yStride, rowStart, rowEnd);
+            return;
+        }
         x.check(kernel.format());
         rows(kernel, w.data(), w.rowBytes(), w.rowLength(), x, x.tokens(), y, yOffset, yStride, rowStart, rowEnd);
+    }
+
+    /**
+     * Row ranges handed to {@link WeightMatrix#multiply} for a batch of {@code tokens} should be multiples of this
+     * (the float product decodes rows in tiles; a range that ends inside one computes the whole tile).
+     */
+    public static int rowGranule(int tokens) {
+        return FloatGemm.worthIt(tokens) ? FloatGemm.ROWS : 1;
     }
 
     /** Whether the CPU kernels can multiply weights of {@code type} (the others must be requantized or run elsewhere). */
@@ -61,7 +78,8 @@ public final class MatMul {
 
             @Override
             public void prepare(QuantizedActivations x) {
-                x.prepare(kernel.format());
+                if (FloatGemm.worthIt(x.tokens())) x.preparePanel(null);
+                else x.prepare(kernel.format());
             }
 
             @Override

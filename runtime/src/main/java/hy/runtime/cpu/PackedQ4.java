@@ -64,11 +64,11 @@ final class PackedQ4 {
     static final VectorShuffle<Float>[] SUPER = superShuffles(0);
     private static final VectorShuffle<Float>[] SUPER_MIN = superShuffles(Simd.LANES / 4);
     /** 2L bytes, the plane load of Q5_K groups. */
-    private static final VectorSpecies<Byte> B2 = ByteVector.SPECIES_256.withShape(VectorShape.forBitSize(WIDE * 8));
+    static final VectorSpecies<Byte> B2 = ByteVector.SPECIES_256.withShape(VectorShape.forBitSize(WIDE * 8));
     /** Lane k takes plane byte k mod L. */
-    private static final VectorShuffle<Short> PLANE_SPREAD = VectorShuffle.fromOp(S2, k -> k % Simd.LANES);
+    static final VectorShuffle<Short> PLANE_SPREAD = VectorShuffle.fromOp(S2, k -> k % Simd.LANES);
     /** Lanes L..2L-1 find their bits in the byte's high nibble. */
-    private static final ShortVector PLANE_SHIFT = ShortVector.zero(S2).addIndex(1).div((short) Simd.LANES).mul((short) 4);
+    static final ShortVector PLANE_SHIFT = ShortVector.zero(S2).addIndex(1).div((short) Simd.LANES).mul((short) 4);
 
     /** The IQ4 non-linear table in the first 16 of 2L 16-bit lanes, for lookups by permute. */
     private static final ShortVector IQ4_TABLE = iq4Table();
@@ -123,7 +123,7 @@ final class PackedQ4 {
     }
 
     /** Header bytes of a chunk. */
-    private static int headerBytes(GgmlType type) {
+    static int headerBytes(GgmlType type) {
         return switch (type) {
             case Q4_0 -> 4 * Simd.LANES;                       // 2L f16 scales
             case Q4_K, Q5_K -> 5 * Simd.LANES;                 // 2L u8 scales, 2L u8 mins, L/4 f16 d and dmin
@@ -138,12 +138,12 @@ final class PackedQ4 {
     }
 
     /** Bytes of a group: its plane and 2L lanes of nibbles. */
-    private static int groupBytes(GgmlType type) {
+    static int groupBytes(GgmlType type) {
         return planeBytes(type) + GROUP / 2;
     }
 
     /** Bytes of a chunk: header and 2L blocks of groups. */
-    private static int chunkBytes(GgmlType type) {
+    static int chunkBytes(GgmlType type) {
         return headerBytes(type) + STEP / GROUP * groupBytes(type);
     }
 

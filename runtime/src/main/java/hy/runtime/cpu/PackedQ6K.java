@@ -32,10 +32,10 @@ final class PackedQ6K {
 
     private static final VectorSpecies<Byte> B2 = ByteVector.SPECIES_256.withShape(VectorShape.forBitSize(WIDE * 8));
     /** Header: 2L scales of first halves, 2L of second halves, L/4 f16 d. */
-    private static final int HEADER = 4 * Simd.LANES + Simd.LANES / 2;
+    static final int HEADER = 4 * Simd.LANES + Simd.LANES / 2;
     /** A group: 2L lanes of nibbles (4L bytes) and 2L bytes of high bits. */
-    private static final int GROUP_BYTES = 6 * Simd.LANES;
-    private static final int CHUNK = HEADER + (STEP / GROUP) * GROUP_BYTES;
+    static final int GROUP_BYTES = 6 * Simd.LANES;
+    static final int CHUNK = HEADER + (STEP / GROUP) * GROUP_BYTES;
 
     static long rowBytes(int n) {
         return (long) n / STEP * CHUNK;

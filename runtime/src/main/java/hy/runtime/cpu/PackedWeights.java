@@ -99,12 +99,20 @@ public final class PackedWeights implements WeightMatrix {
 
     @Override
     public void prepare(QuantizedActivations x) {
-        x.preparePacked();
+        if (FloatGemm.worthIt(x.tokens())) x.preparePanel(PackedDecoders.of(type).order());
+        else x.preparePacked();
     }
+
 
     @Override
     public void multiply(QuantizedActivations x, float[] y, int yOffset, int yStride, int rowStart, int rowEnd) {
         MatMul.checkArguments(name, rowLength, rows, x, y, yOffset, yStride, rowStart, rowEnd);
+        RowDecoder decoder = PackedDecoders.of(type);
+        float[] panel = x.panel(decoder.order());
+        if (panel != null) {
+            FloatGemm.multiply(decoder, data, rowBytes, rowLength, panel, x.tokens(), y, yOffset, yStride, rowStart, rowEnd);
+            return;
+        }
         x.q32Packed();
         RowKernel kernel = switch (type) {
             case Q4_0 -> PACKED_Q4_0;

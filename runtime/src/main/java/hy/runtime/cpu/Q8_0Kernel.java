@@ -15,7 +15,7 @@ import jdk.incubator.vector.VectorOperators;
  * 16 bits and two of them still do (|q| ≤ 128, |q_a| ≤ 127), so each pair of LANES-wide steps is added in 16 bits and
  * widened once.
  */
-final class Q8_0Kernel implements RowKernel {
+final class Q8_0Kernel implements RowKernel, RowDecoder {
     static final Q8_0Kernel VECTOR = new Q8_0Kernel(Simd.ENABLED);
     static final Q8_0Kernel SCALAR = new Q8_0Kernel(false);
     private static final int BLOCK_BYTES = 34;
@@ -55,6 +55,21 @@ final class Q8_0Kernel implements RowKernel {
             acc = ((FloatVector) sum.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(Simd.F, half(w, off) * ad[ab + b]), acc);
         }
         return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    /**
+     * Decodes a row to floats, d·q. Only the Vector API's own (force-inlined) methods: C2 may inline this decoder into
+     * the float product's loop at a low call-site frequency and then not inline a helper of ours, boxing its vectors.
+     */
+    @Override
+    public void decode(MemorySegment w, long off, int n, float[] dst) {
+        for (int b = 0; b < n >> 5; b++, off += BLOCK_BYTES) {
+            float d = half(w, off);
+            for (int j = 0; j < 32; j += Simd.LANES) {
+                ((FloatVector) ByteVector.fromMemorySegment(Simd.B, w, off + 2 + j, Simd.LE)
+                        .convertShape(VectorOperators.B2F, Simd.F, 0)).mul(d).intoArray(dst, 32 * b + j);
+            }
+        }
     }
 
     private static float scalarDot(MemorySegment w, long off, int n, QuantizedActivations x, int token) {

@@ -13,6 +13,9 @@ import java.util.Arrays;
  * kept for the weight types with offsets or minimums. Values are stored widened to 16 bits because the kernels
  * multiply in 16-bit lanes.
  *
+ * <p>Large batches skip quantization: {@link WeightMatrix#prepare} then lays the float values out as the panel the
+ * float product reads ({@link FloatGemm#panel}), in natural order or in the order packed weights decode in.
+ *
  * <p>Not thread-safe while being set or prepared; once prepared (on one thread, before the fork), any number of threads
  * may read it in kernels. Repacked weights ({@link PackedWeights}) read a 32-block form reordered to their layout,
  * which {@link WeightMatrix#prepare} makes.
@@ -35,6 +38,12 @@ public final class QuantizedActivations {
     private float[] sum16First;
     private float[] sum16Second;
     private boolean q32PackedReady;
+
+    // Float panels for FloatGemm: values in natural order, and in PackedQ4's group order.
+    private float[] panel;
+    private float[] panelPacked;
+    private boolean panelReady;
+    private boolean panelPackedReady;
 
     // 256-blocks: values, scale, integer sums per 16 values.
     private short[] q256;
@@ -79,6 +88,8 @@ public final class QuantizedActivations {
         q32Ready = false;
         q32PackedReady = false;
         q256Ready = false;
+        panelReady = false;
+        panelPackedReady = false;
     }
 
     /** Quantizes to the form weights of {@code type} need, unless already done since the last {@link #set}. */
@@ -154,6 +165,37 @@ public final class QuantizedActivations {
             sum16Second[b] = d32[b] * second;
         }
         q32PackedReady = true;
+    }
+
+    /**
+     * Lays the values out for {@link FloatGemm} in {@code order} (null: natural; else {@link PackedQ4#NATURAL}, the
+     * order packed weights decode in), unless already done since the last {@link #set}.
+     */
+    void preparePanel(int[] order) {
+        if (tokens == 0) throw new IllegalStateException("no activations set");
+        boolean packed = packedOrder(order);
+        if (packed ? panelPackedReady : panelReady) return;
+        int size = FloatGemm.panelLength(length, maxTokens);
+        float[] p = packed ? panelPacked : panel;
+        if (p == null) p = new float[size];
+        FloatGemm.panel(values, length, tokens, order, p);
+        if (packed) {
+            panelPacked = p;
+            panelPackedReady = true;
+        } else {
+            panel = p;
+            panelReady = true;
+        }
+    }
+
+    /** The panel in {@code order} if {@link #preparePanel prepared} since the last {@link #set}, else null. */
+    float[] panel(int[] order) {
+        return packedOrder(order) ? (panelPackedReady ? panelPacked : null) : (panelReady ? panel : null);
+    }
+
+    private static boolean packedOrder(int[] order) {
+        if (order != null && order != PackedQ4.NATURAL) throw new IllegalArgumentException("unknown activation order");
+        return order != null;
     }
 
     short[] q32Packed() {

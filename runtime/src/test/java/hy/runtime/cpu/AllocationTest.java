@@ -39,7 +39,19 @@ class AllocationTest {
         check(type, true);
     }
 
+    /** The float product of large batches: its kernel, the tile decoding and the packed decoders. */
+    @ParameterizedTest
+    @EnumSource(value = GgmlType.class, names = {"Q8_0", "Q4_0", "Q4_K", "Q5_K", "Q6_K", "IQ4_XS"})
+    void compiledFloatProductDoesNotAllocate(GgmlType type) {
+        Assumptions.assumeTrue(PackedWeights.canPack(GgmlType.Q4_0, 1024), "vector kernels off");
+        check(type, PackedWeights.canPack(type, 1024), 2 * FloatGemm.TOKENS + 5);
+    }
+
     private static void check(GgmlType type, boolean packed) {
+        check(type, packed, 1);
+    }
+
+    private static void check(GgmlType type, boolean packed, int tokens) {
         var threads = ManagementFactory.getThreadMXBean();
         Assumptions.assumeTrue(threads instanceof com.sun.management.ThreadMXBean, "no allocation counter");
         var counter = (com.sun.management.ThreadMXBean) threads;
@@ -48,10 +60,10 @@ class AllocationTest {
         try (Arena arena = Arena.ofConfined()) {
             Tensor t = KernelCheck.weights(arena, type, n, rows, 3);
             WeightMatrix w = packed ? PackedWeights.pack(t, arena) : MatMul.matrix(t);
-            QuantizedActivations x = new QuantizedActivations(n, 1);
-            x.set(KernelCheck.activations(n, 1, 5), 0, n, 1);
+            QuantizedActivations x = new QuantizedActivations(n, tokens);
+            x.set(KernelCheck.activations(n, tokens, 5), 0, n, tokens);
             w.prepare(x);
-            float[] y = new float[rows];
+            float[] y = new float[rows * tokens];
             long perRound = Long.MAX_VALUE;
             long deadline = System.nanoTime() + 20_000_000_000L;
             // Warm up until a round allocates nothing (C2 has compiled the loop), or give up at the deadline.
@@ -61,7 +73,8 @@ class AllocationTest {
                 for (int i = 0; i < 200; i++) w.multiply(x, y, 0, rows, 0, rows);
                 perRound = counter.getCurrentThreadAllocatedBytes() - before;
             }
-            assertEquals(0, perRound, type + (packed ? " packed" : "") + ": 200 products allocated " + perRound + " bytes after warm-up");
+            assertEquals(0, perRound, type + (packed ? " packed" : "") + ", " + tokens + " tokens: 200 products allocated "
+                    + perRound + " bytes after warm-up");
         }
     }
 }

@@ -15,11 +15,4 @@ final class CpuOps {
     static float silu(float x) {
         return x / (1f + (float) Math.exp(-x));
     }
-
-
-    static float dot(float[] a, int aAt, float[] b, int bAt, int n) {
-        float s = 0;
-        for (int i = 0; i < n; i++) s += a[aAt + i] * b[bAt + i];
-        return s;
-    }
 }

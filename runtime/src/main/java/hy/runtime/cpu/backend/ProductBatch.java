@@ -25,7 +25,7 @@ final class ProductBatch {
     /** Adds y[yOffset + t·yStride + r] = m[r] · x[t]; {@code x} must already be set (it is prepared here). */
     void add(WeightMatrix m, QuantizedActivations x, float[] y, int yOffset, int yStride, long rowBytes) {
         m.prepare(x);
-        int per = RowSplit.rowsPerTask(m.rows(), rowBytes, pool.threads());
+        int per = RowSplit.rowsPerTask(m.rows(), rowBytes, pool.threads(), x.tokens());
         products.add(new Product(m, x, y, yOffset, yStride, per, tasks));
         tasks += RowSplit.tasks(m.rows(), per);
     }
