@@ -8,16 +8,15 @@ import jdk.incubator.vector.FloatVector;
  * decoded once ({@link RowDecoder}) and multiplied with every token, {@link #TOKENS} tokens at a time, by a
  * register-blocked kernel. Per weight index k it loads two vectors of the tokens' activations from a k-major panel
  * (built once per batch, {@link #panel}) and broadcasts each of the tile's 12 weights against them: 24 fused
- * multiply-adds per 14 loads into 24 accumulators, each holding one row's outputs for LANES tokens. That runs at
- * ~75 % of the FMA peak, and decoding a tile costs about as much as one token's pass of the integer kernels, so from a
- * dozen tokens up this is several times faster than running those kernels token by token; the activations are also
- * used as they are, without 8-bit quantization.
+ * multiply-adds per 14 loads into 24 accumulators, each holding one row's outputs for LANES tokens. On the dev box
+ * that ran at 60-80 % of the FMA peak, and decoding a tile costs about as much as one token's pass of the integer
+ * kernels, so from a dozen tokens up this is several times faster than running those kernels token by token; the
+ * activations are also used as they are, without 8-bit quantization.
  *
- * <p>The tile keeps each row's decoded weights in chunks of LANES, the chunks of the 12 rows side by side (a weight
- * index's 12 broadcasts are then at fixed distances from one moving address; with each row in its own stream C2 ran
- * out of address registers and the kernel ran 25 % slower). Each output is one sum over k in the decoder's order
- * with one rounding per step, whatever the row ranges, batch size or threads: results do not depend on how the work
- * was cut.
+ * <p>The tile keeps each row's decoded weights in chunks of LANES, the chunks of the 12 rows side by side, so a weight
+ * index's 12 broadcasts are at fixed distances from one moving address (with each row in its own stream the kernel
+ * measured ~25 % slower). Each output is one sum over k in the decoder's order with one rounding per step, whatever
+ * the row ranges, batch size or threads: results do not depend on how the work was cut.
  */
 final class FloatGemm {
     private FloatGemm() {}
@@ -101,7 +100,7 @@ final class FloatGemm {
             for (int t0 = 0; t0 < tokens; t0 += TOKENS) {
                 int valid = Math.min(TOKENS, tokens - t0);
                 pass(s.tile, panel, t0 * n, n, s.out, valid > LANES);
-                // Token by token: each token's outputs are adjacent in y, while its tokens are a row's stride apart.
+                // Token by token: a token's outputs are adjacent in y, a row's outputs for two tokens yStride apart.
                 for (int j = 0; j < valid; j++) {
                     int at = yOffset + (t0 + j) * yStride + r0;
                     for (int i = 0; i < rows; i++) y[at + i] = s.out[i * TOKENS + j];

@@ -103,7 +103,6 @@ public final class PackedWeights implements WeightMatrix {
         else x.preparePacked();
     }
 
-
     @Override
     public void multiply(QuantizedActivations x, float[] y, int yOffset, int yStride, int rowStart, int rowEnd) {
         MatMul.checkArguments(name, rowLength, rows, x, y, yOffset, yStride, rowStart, rowEnd);

@@ -21,23 +21,22 @@ final class RowDecoders {
     }
 
     /**
-     * The decoder for rows of {@code type} as stored in GGUF: the vector kernels' own decoding for the common block
-     * types, else the reference codec (the float product amortizes decoding over the batch, so a scalar codec costs
-     * little there beyond a few dozen tokens).
+     * The decoder for rows of {@code type} as stored in GGUF: the vector kernels' own decoding for Q8_0 and the
+     * 32-block nibble types, else the reference codec. The codecs are scalar (~1.5-2 ns a weight for the K-quants and
+     * IQ4 types, as much as ~50 tokens' FMAs), so those types gain most when packed ({@link PackedDecoders}).
      */
     static RowDecoder of(GgmlType type, String tensorName) {
-        if (Simd.ENABLED) {
-            switch (type) {
-                case Q8_0: return Q8_0Kernel.VECTOR;
-                case Q4_0: return LegacyQuantKernel.Q4_0;
-                case Q4_1: return LegacyQuantKernel.Q4_1;
-                case Q5_0: return LegacyQuantKernel.Q5_0;
-                case Q5_1: return LegacyQuantKernel.Q5_1;
-                default: break;
-            }
-        }
-        RowDecoder d = DECODERS.get(type);
-        if (d == null) QuantCodecs.of(type, tensorName);   // throws, naming the tensor
-        return d;
+        RowDecoder vector = !Simd.ENABLED ? null : switch (type) {
+            case Q8_0 -> Q8_0Kernel.VECTOR;
+            case Q4_0 -> LegacyQuantKernel.Q4_0;
+            case Q4_1 -> LegacyQuantKernel.Q4_1;
+            case Q5_0 -> LegacyQuantKernel.Q5_0;
+            case Q5_1 -> LegacyQuantKernel.Q5_1;
+            default -> null;
+        };
+        if (vector != null) return vector;
+        RowDecoder codec = DECODERS.get(type);
+        if (codec == null) QuantCodecs.of(type, tensorName);   // throws, naming the tensor
+        return codec;
     }
 }
