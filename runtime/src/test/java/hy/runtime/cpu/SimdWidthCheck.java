@@ -8,6 +8,37 @@ import java.lang.foreign.Arena;
 public final class SimdWidthCheck {
     private SimdWidthCheck() {}
 
+    /** A batch large enough for the float product, whose last pass is partial at every width. */
+    private static final int BATCH = 20;
+
+    /**
+     * A batch through {@code m} (prepared as the backend does) against the dequantized product, where it takes the
+     * float path (without vectors it takes the integer kernels, checked above); returns mismatches.
+     */
+    private static int checkBatch(WeightMatrix m, Tensor w) {
+        if (!FloatGemm.worthIt(BATCH)) return 0;
+        int n = w.rowLength();
+        int rows = m.rows();
+        float[] x = KernelCheck.activations(n, BATCH, 43);   // used unquantized: float rounding is the only error
+        QuantizedActivations q = new QuantizedActivations(n, BATCH);
+        q.set(x, 0, n, BATCH);
+        m.prepare(q);
+        float[] y = new float[BATCH * rows];
+        m.multiply(q, y, 0, rows, 0, rows);
+        int failures = 0;
+        for (int r = 0; r < rows; r++) {
+            double[] wr = KernelCheck.dequantizedRow(w, r);
+            for (int t = 0; t < BATCH; t++) {
+                double expected = KernelCheck.dot(wr, x, t * n);
+                if (!(Math.abs(expected - y[t * rows + r]) <= KernelCheck.roundingBound(wr, x, t * n))) {
+                    System.out.println(m + " batch row " + r + " token " + t + ": " + y[t * rows + r] + " expected " + expected);
+                    failures++;
+                }
+            }
+        }
+        return failures;
+    }
+
     public static void main(String[] args) {
         System.out.println(MatMul.describeKernels());
         int n = 1024;   // a whole packed chunk at 16 lanes
@@ -36,6 +67,8 @@ public final class SimdWidthCheck {
                     packed.multiply(qExact, yPacked, 0, rows, 0, rows);
                     packedChecked++;
                 }
+                failures += checkBatch(MatMul.matrix(w), w);
+                if (PackedWeights.canPack(type, n)) failures += checkBatch(PackedWeights.pack(w, arena), w);
                 RowKernel scalar = RowKernels.scalarOf(type);
                 for (int r = 0; r < rows; r++) {
                     float s = scalar.dot(w.data(), w.rowOffset(r), n, q, 0);
@@ -54,7 +87,8 @@ public final class SimdWidthCheck {
             }
         }
         System.out.println("checked " + MatMulTest.TYPES.size() + " types, " + packedChecked + " packed, " + failures
-                + " mismatches");
+                + " mismatches; batches of " + BATCH + " on the " + (FloatGemm.worthIt(BATCH) ? "float" : "integer")
+                + " path");
         System.exit(failures == 0 ? 0 : 1);
     }
 }

@@ -13,8 +13,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The vector width is fixed per JVM (static final species, so that C2 intrinsifies), so the other widths are checked
- * in child JVMs: each runs {@link SimdWidthCheck} (vector kernels against the scalar ones for every type) with
- * {@code hy.cpu.simd} set.
+ * in child JVMs: each runs {@link SimdWidthCheck} (vector kernels against the scalar ones for every type, and a batch
+ * through the float product against the dequantized product) with {@code hy.cpu.simd} set.
  */
 class SimdWidthTest {
     @ParameterizedTest
@@ -35,6 +35,7 @@ class SimdWidthTest {
         if (!width.equals("off")) {
             assertTrue(output.contains((Integer.parseInt(width) / 32) + " lanes"), output);
             assertTrue(output.contains(", 5 packed,"), "Q4_0, Q4_K, Q5_K, Q6_K and IQ4_XS packed kernels must be checked: " + output);
+            assertTrue(output.contains("on the float path"), "batches must take the float product: " + output);
         }
     }
 
