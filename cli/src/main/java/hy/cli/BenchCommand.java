@@ -1,5 +1,6 @@
 package hy.cli;
 
+import hy.runtime.cpu.NativeKernels;
 import hy.runtime.cpu.bench.KernelBench;
 import hy.runtime.engine.Bench;
 import hy.runtime.engine.LoadedModel;
@@ -96,7 +97,8 @@ final class BenchCommand implements Callable<Integer> {
                             threads, r.test(), String.format(Locale.ROOT, "%.2f ± %.2f", r.mean(), r.stdev()));
                 }
                 out.println();
-                out.println("build: hy " + Version.VERSION + " (Java " + Runtime.version().feature() + ", " + MachineInfo.describe() + ")");
+                out.println("build: hy " + Version.VERSION + " (Java " + Runtime.version().feature() + ", " + MachineInfo.describe()
+                        + "; cpu kernels: " + NativeKernels.describe() + ")");
             }
         }
         return 0;

@@ -8,6 +8,7 @@ import hy.offload.exec.Execution;
 import hy.cuda.backend.CudaBackend;
 import hy.runtime.backend.Backend;
 import hy.runtime.backend.ExpertSelection;
+import hy.runtime.cpu.NativeKernels;
 import hy.runtime.cpu.backend.CpuBackend;
 import hy.runtime.engine.LoadedModel;
 import hy.runtime.engine.ModelSource;
@@ -125,6 +126,8 @@ final class ModelSetup {
         }
         err.println("hy: " + m.description() + " | " + m.config().layers() + " layers, " + m.config().experts() + " experts (top "
                 + m.config().expertsUsed() + ") | backend " + m.model().backend().name() + ", " + o.effectiveThreads() + " threads");
+        err.println("hy: cpu kernels: " + NativeKernels.describe()
+                + (o.repack ? " (-rtr: Q4_0/Q8_0 interleaved for them, other types as before)" : ""));
     }
 
     /** The context length to use: -c, the command's default when -c is absent, the model's when -c is 0. */

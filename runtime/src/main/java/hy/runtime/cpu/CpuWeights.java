@@ -16,7 +16,25 @@ public final class CpuWeights {
      * else computed in place.
      */
     public static WeightMatrix matrix(Tensor w, boolean repack, Arena arena, CpuPool pool) {
-        return repack && PackedWeights.canPack(w.type(), w.ne(0)) ? PackedWeights.pack(w, arena, pool) : inPlace(w);
+        NativeKernels.Products products = NativeKernels.activeProducts();
+        if (repack && interleaves(w)) return NativeMatrix.interleaved(w, arena, pool, products)[0];
+        return repacks(w, repack) ? PackedWeights.pack(w, arena, pool) : inPlace(w);
+    }
+
+    /** Whether -rtr copies {@code w} into the native kernels' interleaved layout. */
+    private static boolean interleaves(Tensor w) {
+        return NativeKernels.supports(w.type(), NativeKernels.Layout.R16) && w.rowLength() % w.type().blockSize == 0;
+    }
+
+    /**
+     * Whether {@code w} is copied with -rtr: into the native kernels' interleaved layout where they have one for its
+     * type, else into {@link PackedWeights}' layout where it can and no native kernel reads the file's layout (those
+     * kernels need no copy).
+     */
+    public static boolean repacks(Tensor w, boolean repack) {
+        if (!repack) return false;
+        if (interleaves(w)) return true;
+        return !NativeKernels.supports(w.type()) && PackedWeights.canPack(w.type(), w.ne(0));
     }
 
     /** A 2-D weight computed in place: a vector kernel, or the dequantizing fallback for types without one. */
@@ -31,7 +49,8 @@ public final class CpuWeights {
     public static WeightMatrix[] experts(Tensor stacked, boolean repack, Arena arena, CpuPool pool) {
         int count = Math.toIntExact(stacked.ne(2));
         WeightMatrix[] matrices = new WeightMatrix[count];
-        if (repack && PackedWeights.canPack(stacked.type(), stacked.ne(0))) {
+        if (repack && interleaves(stacked)) return NativeMatrix.interleaved(stacked, arena, pool, NativeKernels.activeProducts());
+        if (repacks(stacked, repack)) {
             PackedWeights all = PackedWeights.pack(stacked, arena, pool);
             for (int e = 0; e < count; e++) matrices[e] = all.expert(e);
         } else {

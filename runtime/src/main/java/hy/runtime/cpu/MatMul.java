@@ -53,8 +53,18 @@ public final class MatMul {
         return RowKernels.supports(type);
     }
 
-    /** {@code w} (2-D) as a {@link WeightMatrix} computed in place, in the file's layout. */
+    /**
+     * {@code w} (2-D) as a {@link WeightMatrix} computed in place, in the file's layout: by the native kernels where
+     * they run this type ({@link NativeKernels}), else by the Java kernels ({@link #javaMatrix}).
+     */
     public static WeightMatrix matrix(Tensor w) {
+        NativeKernels.Products products = NativeKernels.activeProducts();
+        if (products != null && NativeKernels.supports(w.type())) return NativeMatrix.inPlace(w, products);
+        return javaMatrix(w);
+    }
+
+    /** {@code w} (2-D) as a {@link WeightMatrix} computed in place by the Java kernels (the native ones' oracle). */
+    public static WeightMatrix javaMatrix(Tensor w) {
         RowKernel kernel = RowKernels.of(w.type(), w.name());
         if (w.dims() > 2 && w.rowCount() != w.ne(1)) {
             throw new IllegalArgumentException("tensor " + w + " is stacked; take one matrix with slice2d first");
@@ -109,9 +119,9 @@ public final class MatMul {
         }
     }
 
-    /** Which kernels this JVM uses (vector width or scalar), for benchmark and log headers. */
+    /** Which kernels this JVM uses (native instruction set, Java vector width or scalar), for benchmark and log headers. */
     public static String describeKernels() {
-        return Simd.describe();
+        return "cpu kernels: " + NativeKernels.describe() + "; Java kernels: " + Simd.describe();
     }
 
     static void rows(RowKernel kernel, MemorySegment data, long rowBytes, int n, QuantizedActivations x, int tokens,

@@ -51,6 +51,15 @@ public final class QuantizedActivations {
     private int[] sum16;
     private boolean q256Ready;
 
+    // The same quantized values as bytes, for the native kernels (NativeKernels): 32-blocks, and 256-blocks with
+    // the sums per 16 as int16 (|Σ| ≤ 16·127).
+    private byte[] q32Bytes;
+    private short[] sum32Shorts;
+    private byte[] q256Bytes;
+    private short[] sum16Shorts;
+    private boolean q32BytesReady;
+    private boolean q256BytesReady;
+
     /** Room for up to {@code maxTokens} vectors of {@code length} values; {@code length} a multiple of 32. */
     public QuantizedActivations(int length, int maxTokens) {
         if (length <= 0 || length % 32 != 0) {
@@ -85,11 +94,31 @@ public final class QuantizedActivations {
         }
         for (int t = 0; t < tokens; t++) System.arraycopy(x, offset + t * stride, values, t * length, length);
         this.tokens = tokens;
+        stale();
+    }
+
+    /** Every prepared form is out of date after new values. */
+    private void stale() {
         q32Ready = false;
         q32PackedReady = false;
         q256Ready = false;
+        q32BytesReady = false;
+        q256BytesReady = false;
         panelReady = false;
         panelPackedReady = false;
+    }
+
+    /**
+     * Takes {@code tokens} vectors gathered from anywhere in {@code x}: token t is {@code x[rowOffsets[t] ..][0,
+     * length)} (a MoE expert's tokens). Otherwise as {@link #set}.
+     */
+    public void setRows(float[] x, int[] rowOffsets, int tokens) {
+        if (tokens < 1 || tokens > maxTokens || tokens > rowOffsets.length) {
+            throw new IllegalArgumentException("token count " + tokens + " outside 1.." + Math.min(maxTokens, rowOffsets.length));
+        }
+        for (int t = 0; t < tokens; t++) System.arraycopy(x, rowOffsets[t], values, t * length, length);
+        this.tokens = tokens;
+        stale();
     }
 
     /** Quantizes to the form weights of {@code type} need, unless already done since the last {@link #set}. */
@@ -118,10 +147,7 @@ public final class QuantizedActivations {
             }
             case Q8_K -> {
                 if (q256Ready) return;
-                if (length % 256 != 0) {
-                    throw new IllegalArgumentException("K-quant and IQ4_XS weights need rows that are a multiple of "
-                            + "256 long, got " + length);
-                }
+                checkK(length);
                 if (q256 == null) {
                     q256 = new short[values.length];
                     d256 = new float[values.length / 256];
@@ -136,6 +162,67 @@ public final class QuantizedActivations {
                 q256Ready = true;
             }
         }
+    }
+
+    private static void checkK(int length) {
+        if (length % 256 != 0) {
+            throw new IllegalArgumentException("K-quant and IQ4_XS weights need rows that are a multiple of 256 long, got "
+                    + length);
+        }
+    }
+
+    /**
+     * What the native kernels read: int8 values, a scale per block, and sums: per 32 as d·Σq (float) and Σq (int16,
+     * |Σ| ≤ 32·127), per 16 as Σq (int16).
+     */
+    record NativeForm(byte[] q, float[] d, float[] sum32, short[] sum32Int, short[] sum16) {}
+
+    /** Quantizes to {@code format} (8-bit) and makes its {@link NativeForm}, unless done since the last {@link #set}. */
+    void prepareNative(ActivationFormat format) {
+        if (tokens == 0) throw new IllegalStateException("no activations set");
+        int n = tokens * length;
+        switch (format) {
+            case FLOAT -> throw new IllegalArgumentException("the native kernels read 8-bit activations");
+            case Q8_0 -> {
+                if (q32BytesReady) return;
+                if (q32Bytes == null) {
+                    q32Bytes = new byte[values.length];
+                    sum32Shorts = new short[values.length / 32];
+                }
+                if (d32 == null) {
+                    d32 = new float[values.length / 32];
+                    sum32 = new float[values.length / 32];
+                }
+                NativeKernels.quantize(values, n, 32, q32Bytes, d32, sum32, sum32Shorts, null);
+                q32BytesReady = true;
+            }
+            case Q8_K -> {
+                if (q256BytesReady) return;
+                checkK(length);
+                if (q256Bytes == null) {
+                    q256Bytes = new byte[values.length];
+                    sum16Shorts = new short[values.length / 16];
+                }
+                if (d256 == null) d256 = new float[values.length / 256];
+                NativeKernels.quantize(values, n, 256, q256Bytes, d256, null, null, sum16Shorts);
+                q256BytesReady = true;
+            }
+        }
+    }
+
+    /** The {@link NativeForm} for {@code format}, which must have been {@link #prepareNative prepared}. */
+    NativeForm nativeForm(ActivationFormat format) {
+        return switch (format) {
+            case Q8_0 -> {
+                if (!q32BytesReady) throw new IllegalStateException("activations not prepared for the native kernels");
+                yield new NativeForm(q32Bytes, d32, sum32, sum32Shorts, null);
+            }
+            case Q8_K -> {
+                if (!q256BytesReady) throw new IllegalStateException("activations not prepared for the native kernels");
+                yield new NativeForm(q256Bytes, d256, null, null, sum16Shorts);
+            }
+            case FLOAT -> throw new IllegalArgumentException("the native kernels read 8-bit activations");
+        };
     }
 
     /** The Q8_0 form with each group's values in the order {@link PackedQ4} stores its nibbles. */
@@ -222,7 +309,7 @@ public final class QuantizedActivations {
             float scale = amax / 127;
             float inverse = scale == 0 ? 0 : 1 / scale;
             for (int i = from; i < from + block; i++) {
-                int v = Math.round(values[i] * inverse);
+                int v = (int) Math.floor(values[i] * inverse + 0.5f); // as the native quantizer rounds, bit for bit
                 q[i] = (short) Math.max(-127, Math.min(127, v));
             }
             d[b] = scale;

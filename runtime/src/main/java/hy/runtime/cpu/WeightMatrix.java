@@ -23,4 +23,12 @@ public interface WeightMatrix {
      * disjoint row ranges.
      */
     void multiply(QuantizedActivations x, float[] y, int yOffset, int yStride, int rowStart, int rowEnd);
+
+    /**
+     * Row ranges handed to {@link #multiply} for a batch of {@code tokens} start at multiples of this (the float
+     * product decodes tiles of rows; interleaved native matrices hold groups of 16 rows).
+     */
+    default int rowGranule(int tokens) {
+        return MatMul.rowGranule(tokens);
+    }
 }

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The float product of large batches against the double-precision reference, with awkward shapes and ranges. */
 class FloatGemmTest {
@@ -38,7 +39,7 @@ class FloatGemmTest {
         try (Arena arena = Arena.ofConfined()) {
             Tensor w = KernelCheck.weights(arena, type, 768, 45, 61);
             for (int tokens : new int[] {FloatGemm.MIN_TOKENS, 37, 2 * FloatGemm.TOKENS, 2 * FloatGemm.TOKENS + 18}) {
-                checkAgainstReference(w, MatMul.matrix(w), tokens);
+                checkAgainstReference(w, MatMul.javaMatrix(w), tokens);
             }
         }
     }
@@ -61,12 +62,16 @@ class FloatGemmTest {
         }
     }
 
-    /** Each output is one sum in a fixed order, so cutting the rows differently gives the same bits. */
-    @Test
-    void resultsDoNotDependOnRowRanges() {
+    /**
+     * Each output is one sum in a fixed order, so cutting the rows differently gives the same bits (Java float
+     * product and the native kernels alike).
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void resultsDoNotDependOnRowRanges(boolean nativeKernels) {
         try (Arena arena = Arena.ofConfined()) {
             Tensor w = KernelCheck.weights(arena, GgmlType.Q8_0, 512, 40, 73);
-            WeightMatrix m = MatMul.matrix(w);
+            WeightMatrix m = nativeKernels ? MatMul.matrix(w) : MatMul.javaMatrix(w);
             int tokens = 35;
             QuantizedActivations q = activations(KernelCheck.activations(512, tokens, 79), 512, tokens);
             m.prepare(q);
@@ -85,7 +90,7 @@ class FloatGemmTest {
             int n = PackedQ4.STEP;
             Tensor w = KernelCheck.weights(arena, GgmlType.Q4_0, n, 12, 83);
             WeightMatrix packed = PackedWeights.pack(w, arena);
-            WeightMatrix plain = MatMul.matrix(w);
+            WeightMatrix plain = MatMul.javaMatrix(w);
             int tokens = 24;
             float[] x = KernelCheck.activations(n, tokens, 89);
             QuantizedActivations q = activations(x, n, tokens);

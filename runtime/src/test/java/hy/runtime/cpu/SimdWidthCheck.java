@@ -67,7 +67,7 @@ public final class SimdWidthCheck {
                     packed.multiply(qExact, yPacked, 0, rows, 0, rows);
                     packedChecked++;
                 }
-                failures += checkBatch(MatMul.matrix(w), w);
+                failures += checkBatch(MatMul.javaMatrix(w), w);
                 if (PackedWeights.canPack(type, n)) failures += checkBatch(PackedWeights.pack(w, arena), w);
                 RowKernel scalar = RowKernels.scalarOf(type);
                 for (int r = 0; r < rows; r++) {

@@ -81,7 +81,7 @@ public final class CpuBackend implements Backend {
         }
         CpuWeight w = t.dims() == 2 ? new CpuWeight(this, t, CpuWeights.matrix(t, repack, packed, pool), null)
                 : new CpuWeight(this, t, null, CpuWeights.experts(t, repack, packed, pool));
-        if (repack && t.data().isMapped()) {
+        if (CpuWeights.repacks(t, repack) && t.data().isMapped()) {
             // The packed copy is what the kernels read now: let the OS drop the file pages packing just pulled in,
             // so resident memory holds one copy of the weights, not two.
             t.data().unload();
@@ -119,6 +119,13 @@ public final class CpuBackend implements Backend {
         CpuActivations a = CpuActivations.of(x), o = CpuActivations.of(out);
         float[] g = QuantCodecs.dequantizeRow(gamma.tensor(), 0);
         for (int t = 0; t < a.tokens; t++) CpuOps.rmsNorm(a.data, a.at(t), g, eps, o.data, o.at(t), a.width);
+    }
+
+    private final MoeScratch moeScratch = new MoeScratch();
+
+    /** The MoE layer's reused working memory (one MoE at a time runs on a backend). */
+    MoeScratch moeScratch() {
+        return moeScratch;
     }
 
     /** A new batch of products on this backend's pool. */

@@ -31,7 +31,8 @@ final class CpuMoe {
         final int[] rows;      // token index in the batch of each row
         final float[] scale;   // router weight of each row (null: 1)
         final int m;
-        float[] g, u, y;
+        /** Where this group's rows start in the scratch arrays: gate/up rows of ff, down rows of hidden. */
+        int ffAt, hiddenAt;
 
         Group(WeightMatrix gate, WeightMatrix up, WeightMatrix down, int[] rows, float[] scale, int m) {
             this.gate = gate;
@@ -77,37 +78,64 @@ final class CpuMoe {
             downRowBytes = Math.max(downRowBytes, down.tensor().rowBytes());
         }
 
-        // Phase 1: gate and up of every group. Groups holding the whole batch share one quantized input.
+        // Phase 1: gate and up of every group. Groups holding the whole batch share one quantized input; the others
+        // gather their tokens' rows (one task per group). Outputs go into the backend's reused scratch.
+        MoeScratch scratch = be.moeScratch();
+        int ffTotal = 0, hiddenTotal = 0;
+        for (Group gr : groups) {
+            gr.ffAt = ffTotal;
+            gr.hiddenAt = hiddenTotal;
+            ffTotal += gr.m * gr.gate.rows();
+            hiddenTotal += gr.m * hidden;
+        }
+        float[] g = scratch.gate(ffTotal), u = scratch.up(ffTotal), y = scratch.down(hiddenTotal);
         QuantizedActivations whole = be.quantized(x);
+        QuantizedActivations[] inputs = new QuantizedActivations[groups.size()];
+        for (int i = 0; i < groups.size(); i++) {
+            Group gr = groups.get(i);
+            inputs[i] = gr.m == n && inOrder(gr.rows) ? whole : scratch.input(i, x.width, gr.m);
+        }
+        be.pool().parallelFor(groups.size(), (i, worker) -> {
+            if (inputs[i] != whole) inputs[i].setRows(x.data, rowOffsets(x, groups.get(i)), groups.get(i).m);
+        });
         ProductBatch batch = be.batch();
-        for (Group gr : groups) {
-            QuantizedActivations in = gr.m == n && inOrder(gr.rows) ? whole : gathered(x, gr);
+        for (int gi = 0; gi < groups.size(); gi++) {
+            Group gr = groups.get(gi);
             int ff = gr.gate.rows();
-            gr.g = new float[gr.m * ff];
-            gr.u = new float[gr.m * ff];
-            batch.add(gr.gate, in, gr.g, 0, ff, gateRowBytes);
-            batch.add(gr.up, in, gr.u, 0, ff, gateRowBytes);
+            batch.add(gr.gate, inputs[gi], g, gr.ffAt, ff, gateRowBytes);
+            batch.add(gr.up, inputs[gi], u, gr.ffAt, ff, gateRowBytes);
         }
         batch.run();
 
-        // Phase 2: down of every group, on its own SiLU(gate)·up.
-        for (Group gr : groups) {
-            int ff = gr.gate.rows();
-            for (int i = 0; i < gr.g.length; i++) gr.g[i] = CpuOps.silu(gr.g[i]) * gr.u[i];
-            QuantizedActivations h = new QuantizedActivations(ff, gr.m);
-            h.set(gr.g, 0, ff, gr.m);
-            gr.y = new float[gr.m * hidden];
-            batch.add(gr.down, h, gr.y, 0, hidden, downRowBytes);
+        // Phase 2: down of every group, on its own SiLU(gate)·up (computed one task per group).
+        QuantizedActivations[] hs = new QuantizedActivations[groups.size()];
+        for (int i = 0; i < groups.size(); i++) hs[i] = scratch.hidden(i, groups.get(i).gate.rows(), groups.get(i).m);
+        be.pool().parallelFor(groups.size(), (i, worker) -> {
+            Group gr = groups.get(i);
+            int end = gr.ffAt + gr.m * gr.gate.rows();
+            for (int k = gr.ffAt; k < end; k++) g[k] = CpuOps.silu(g[k]) * u[k];
+            hs[i].set(g, gr.ffAt, gr.gate.rows(), gr.m);
+        });
+        for (int gi = 0; gi < groups.size(); gi++) {
+            Group gr = groups.get(gi);
+            batch.add(gr.down, hs[gi], y, gr.hiddenAt, hidden, downRowBytes);
         }
         batch.run();
 
-        for (Group gr : groups) {
-            for (int i = 0; i < gr.m; i++) {
-                int row = acc.at(gr.rows[i]);
-                float s = gr.scale == null ? 1f : gr.scale[i];
-                for (int j = 0; j < hidden; j++) acc.data[row + j] += s * gr.y[i * hidden + j];
+        // The weighted sum into the residual, split by columns: every element gets its terms in the same order
+        // (groups, then rows) whatever the thread count, so the result is deterministic.
+        int chunk = 256;
+        be.pool().parallelFor((hidden + chunk - 1) / chunk, (c, worker) -> {
+            int j0 = c * chunk, j1 = Math.min(hidden, j0 + chunk);
+            for (Group gr : groups) {
+                for (int i = 0; i < gr.m; i++) {
+                    int row = acc.at(gr.rows[i]);
+                    int from = gr.hiddenAt + i * hidden;
+                    float s = gr.scale == null ? 1f : gr.scale[i];
+                    for (int j = j0; j < j1; j++) acc.data[row + j] += s * y[from + j];
+                }
             }
-        }
+        });
     }
 
     private static boolean inOrder(int[] rows) {
@@ -115,12 +143,10 @@ final class CpuMoe {
         return true;
     }
 
-    /** The rows of {@code x} a routed expert receives, as its own quantized input. */
-    private static QuantizedActivations gathered(CpuActivations x, Group gr) {
-        float[] rows = new float[gr.m * x.width];
-        for (int i = 0; i < gr.m; i++) System.arraycopy(x.data, x.at(gr.rows[i]), rows, i * x.width, x.width);
-        QuantizedActivations q = new QuantizedActivations(x.width, gr.m);
-        q.set(rows, 0, x.width, gr.m);
-        return q;
+    /** Where in {@code x.data} each row of the group starts. */
+    private static int[] rowOffsets(CpuActivations x, Group gr) {
+        int[] at = new int[gr.m];
+        for (int i = 0; i < gr.m; i++) at[i] = x.at(gr.rows[i]);
+        return at;
     }
 }

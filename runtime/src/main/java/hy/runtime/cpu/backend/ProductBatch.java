@@ -22,10 +22,12 @@ final class ProductBatch {
         this.pool = pool;
     }
 
-    /** Adds y[yOffset + t·yStride + r] = m[r] · x[t]; {@code x} must already be set (it is prepared here). */
+    /**
+     * Adds y[yOffset + t·yStride + r] = m[r] · x[t]; {@code x} must already be set (it is prepared for {@code m} in
+     * {@link #run}).
+     */
     void add(WeightMatrix m, QuantizedActivations x, float[] y, int yOffset, int yStride, long rowBytes) {
-        m.prepare(x);
-        int per = RowSplit.rowsPerTask(m.rows(), rowBytes, pool.threads(), x.tokens());
+        int per = RowSplit.rowsPerTask(m.rows(), rowBytes, pool.threads(), x.tokens(), m.rowGranule(x.tokens()));
         products.add(new Product(m, x, y, yOffset, yStride, per, tasks));
         tasks += RowSplit.tasks(m.rows(), per);
     }
@@ -34,6 +36,7 @@ final class ProductBatch {
         int n = products.size();
         if (n == 0) return;
         Product[] ps = products.toArray(Product[]::new);
+        prepare(ps);
         pool.parallelFor(tasks, (task, worker) -> {
             int lo = 0, hi = n - 1; // the last product whose first task is <= task
             while (lo < hi) {
@@ -48,5 +51,26 @@ final class ProductBatch {
         });
         products.clear();
         tasks = 0;
+    }
+
+    /**
+     * Quantizes every distinct input for every matrix that reads it: one task per input (a MoE batch has one per
+     * expert group), so the inputs are prepared in parallel while no two tasks touch the same one.
+     */
+    private void prepare(Product[] ps) {
+        List<QuantizedActivations> inputs = new ArrayList<>();
+        List<List<WeightMatrix>> readers = new ArrayList<>();
+        for (Product p : ps) {
+            int i = 0;
+            while (i < inputs.size() && inputs.get(i) != p.x()) i++;
+            if (i == inputs.size()) {
+                inputs.add(p.x());
+                readers.add(new ArrayList<>());
+            }
+            readers.get(i).add(p.m());
+        }
+        pool.parallelFor(inputs.size(), (i, worker) -> {
+            for (WeightMatrix m : readers.get(i)) m.prepare(inputs.get(i));
+        });
     }
 }

@@ -1,6 +1,6 @@
 package hy.runtime.cpu.backend;
 
-import hy.runtime.cpu.MatMul;
+import hy.runtime.cpu.WeightMatrix;
 
 /**
  * How a matrix product is cut into pool tasks: blocks of rows large enough that a task costs tens of microseconds,
@@ -11,15 +11,15 @@ final class RowSplit {
 
     /**
      * Rows per task for a matrix of {@code rows} rows of {@code rowBytes} each on {@code threads} threads, multiplied
-     * with {@code tokens} tokens. Large batches cost ~tokens times more per row, so balance alone decides, in whole
-     * tiles of the float product ({@link MatMul#rowGranule}).
+     * with {@code tokens} tokens, in multiples of {@code granule} rows ({@link WeightMatrix#rowGranule}). Large
+     * batches cost ~tokens times more per row, so there balance alone decides.
      */
-    static int rowsPerTask(int rows, long rowBytes, int threads, int tokens) {
+    static int rowsPerTask(int rows, long rowBytes, int threads, int tokens, int granule) {
         int byBalance = Math.max(1, rows / (threads * 4));
-        int granule = MatMul.rowGranule(tokens);
         if (granule > 1) return Math.max(granule, byBalance / granule * granule);
         int byTime = (int) Math.max(4, (64L << 10) / Math.max(1, rowBytes)); // ≥ ~64 KiB of weights per task
-        return Math.max(1, Math.min(byTime, byBalance));
+        int per = Math.max(1, Math.min(byTime, byBalance));
+        return granule == 1 ? per : Math.max(granule, (per + granule - 1) / granule * granule);
     }
 
     static int tasks(int rows, int perTask) {

@@ -1,7 +1,9 @@
 package hy.runtime.cpu.bench;
 
 import hy.runtime.cpu.CpuPool;
+import hy.runtime.cpu.CpuWeights;
 import hy.runtime.cpu.MatMul;
+import hy.runtime.cpu.NativeKernels;
 import hy.runtime.cpu.PackedWeights;
 import hy.runtime.cpu.WeightMatrix;
 import hy.runtime.cpu.QuantizedActivations;
@@ -26,7 +28,8 @@ import jdk.incubator.vector.VectorOperators;
  *
  * <p>Each type gets its own weight set of {@code megabytes} (make it several times the last-level cache so the
  * numbers are DRAM numbers; a few MB gives the kernels' compute speed instead), rows of 4096 weights (the Hunyuan
- * hidden size), split into tasks of 64 rows. Types that {@link PackedWeights} can repack get a second row, "packed".
+ * hidden size), split into tasks of 64 rows. Each type gets a row per kernel set: native (where {@link NativeKernels}
+ * runs it), Java in place, and Java on a packed copy (where {@link PackedWeights} can repack it).
  * Kernel and read passes alternate and the best of each counts, so that both see the same load from other
  * processes.
  */
@@ -58,9 +61,15 @@ public final class KernelBench {
         out.flush();
         try (CpuPool one = new CpuPool(1); CpuPool all = new CpuPool(threads)) {
             for (GgmlType type : types) {
-                print(out, type.toString(), measure(type, false, megabytes, one, all, seconds));
+                if (NativeKernels.supports(type)) {
+                    print(out, type + " native", measure(type, Kind.NATIVE, megabytes, one, all, seconds));
+                }
+                if (NativeKernels.supports(type, NativeKernels.Layout.R16)) {
+                    print(out, type + " native interleaved", measure(type, Kind.NATIVE_INTERLEAVED, megabytes, one, all, seconds));
+                }
+                print(out, type + " java", measure(type, Kind.JAVA, megabytes, one, all, seconds));
                 if (PackedWeights.canPack(type, ROW_LENGTH)) {
-                    print(out, type + " packed", measure(type, true, megabytes, one, all, seconds));
+                    print(out, type + " java packed", measure(type, Kind.JAVA_PACKED, megabytes, one, all, seconds));
                 }
             }
         }
@@ -75,14 +84,22 @@ public final class KernelBench {
 
     private record Row(double kernel1, double read1, double kernelN, double readN) {}
 
-    private static Row measure(GgmlType type, boolean packed, int megabytes, CpuPool one, CpuPool all, double seconds) {
+    /** Which kernels a row measures: the native library's in place or interleaved (-rtr), the Java ones in place or packed. */
+    private enum Kind { NATIVE, NATIVE_INTERLEAVED, JAVA, JAVA_PACKED }
+
+    private static Row measure(GgmlType type, Kind kind, int megabytes, CpuPool one, CpuPool all, double seconds) {
         long rowBytes = type.rowBytes(ROW_LENGTH);
         int rows = (int) Math.max(ROWS_PER_TASK, (long) megabytes * 1_000_000 / rowBytes / ROWS_PER_TASK * ROWS_PER_TASK);
         try (Arena arena = Arena.ofShared()) {
             MemorySegment data = arena.allocate(rowBytes * rows, 64);
             RandomBlocks.fill(type, data, rows, ROW_LENGTH, 42);
             Tensor tensor = new Tensor("bench." + type, type, new long[] {ROW_LENGTH, rows}, data);
-            WeightMatrix w = packed ? PackedWeights.pack(tensor, arena) : MatMul.matrix(tensor);
+            WeightMatrix w = switch (kind) {
+                case NATIVE -> MatMul.matrix(tensor);
+                case NATIVE_INTERLEAVED -> CpuWeights.matrix(tensor, true, arena, one);
+                case JAVA -> MatMul.javaMatrix(tensor);
+                case JAVA_PACKED -> PackedWeights.pack(tensor, arena);
+            };
             QuantizedActivations x = new QuantizedActivations(ROW_LENGTH, 1);
             float[] input = new float[ROW_LENGTH];
             SplittableRandom random = new SplittableRandom(7);
