@@ -13,7 +13,11 @@
  * last one padded with zero rows); a group holds the 16 rows' block b together: first their 16 f16 scales, then
  * chunks of 16 rows × 4 bytes: Q4_0_R16 has 4 chunks per block (chunk k: the file's nibble bytes 4k..4k+3 of each
  * row, i.e. values 4k..4k+3 low and 16+4k.. high), Q8_0_R16 8 chunks (chunk k: values 4k..4k+3, each q ^ 0x80).
- * Their products take the activations' sums as int16 Σq per 32; r0 must be a multiple of 16.
+ * Q4_K_R16 (made by hy_pack_q4_kr_*, layout in interleaved.c) holds per 256-block and group 16×8 float scales,
+ * 16×8 float mins and the nibbles in 32 chunks; its products take the activations' sums as d·Σq per 32 (float).
+ * The Q4_0/Q8_0 products take the activations' sums as int16 Σq per 32; r0 must be a multiple of 16. The "b" products
+ * (hy_q4_0b_, hy_q8_0b_) take the file's layout and interleave 16 rows at a time into scratch: for batches;
+ * they return 0, or -1 when the scratch could not be allocated.
  *
  * The kernels are compiled once per instruction set (suffix _avx2, _avxvnni, _avx512vnni); hy_cpu_features says which
  * this CPU and OS allow. No threads here: the caller splits rows over its own pool.
@@ -43,7 +47,12 @@ int32_t hy_cpu_abi(void);
     void hy_q6_k_##isa(HY_PRODUCT_ARGS); \
     void hy_iq4_xs_##isa(HY_PRODUCT_ARGS); \
     void hy_q4_0r_##isa(HY_PRODUCT_ARGS); \
-    void hy_q8_0r_##isa(HY_PRODUCT_ARGS);
+    void hy_q8_0r_##isa(HY_PRODUCT_ARGS); \
+    int32_t hy_q4_0b_##isa(HY_PRODUCT_ARGS); \
+    int32_t hy_q8_0b_##isa(HY_PRODUCT_ARGS); \
+    void hy_q4_kr_##isa(HY_PRODUCT_ARGS); \
+    int32_t hy_q4_kb_##isa(HY_PRODUCT_ARGS); \
+    void hy_pack_q4_kr_##isa(const uint8_t *w, int64_t row_bytes, int32_t n, int32_t r0, int32_t r1, uint8_t *dst);
 
 /* Activations to 8 bits (see quantize.c): count values in blocks of 32 or 256. For 32: d, dsum32 (d·Σq) and sum32
  * (Σq) per block; for 256: d per block and sum16 (Σq per 16). Pointers of the other form are not touched. */

@@ -5,7 +5,7 @@
  * no multiply and add fuse into an FMA, which would round differently from Java.
  *
  * Besides q and d it writes what the products need: for 32-blocks d·Σq (float) and Σq (int16) per block, for
- * 256-blocks Σq per 16 (int16). Compiled once per instruction set like the products; AVX2 code in all three.
+ * 256-blocks Σq per 16 (int16) and, where dsum32 is given, d·Σq per 32 (float; interleaved Q4_K's min term). Compiled once per instruction set like the products; AVX2 code in all three.
  */
 #include "isa.h"
 
@@ -55,6 +55,9 @@ void HY_CAT(hy_quantize, HY_ISA)(const float *x, int64_t count, int32_t block, i
             store8(qb + g, v0);
             store8(qb + g + 8, v1);
             if (block == 256) sum16[b * 16 + g / 16] = (int16_t) hsum_i32(_mm256_add_epi32(v0, v1));
+        }
+        if (block == 256 && dsum32) {
+            for (int j = 0; j < 8; j++) dsum32[b * 8 + j] = scale * (sum16[b * 16 + 2 * j] + sum16[b * 16 + 2 * j + 1]);
         }
         if (block == 32) {
             int s = 0;

@@ -45,6 +45,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--kernel-mb", paramLabel = "MB", description = "with --kernels: MB of weights per type (default: ${DEFAULT-VALUE})")
     int kernelMegabytes = 256;
 
+    @Option(names = "--kernel-tokens", paramLabel = "N", description = "with --kernels: multiply batches of N tokens "
+            + "(a prompt's products; GMAC/s) instead of one (the decode matvec; GB/s against a read loop)")
+    int kernelTokens = 1;
+
     @Option(names = "--kernel-types", paramLabel = "TYPE", split = ",", description = "with --kernels: types to measure (default: all with kernels)")
     List<String> kernelTypes;
 
@@ -64,7 +68,9 @@ final class BenchCommand implements Callable<Integer> {
                 if (t == null || !KernelBench.TYPES.contains(t)) throw new IllegalArgumentException("--kernel-types: no kernel for '" + n + "'");
                 return t;
             }).toList();
-            KernelBench.run(out, modelOptions.effectiveThreads(), kernelMegabytes, types, 1.0);
+            if (kernelTokens < 1 || kernelTokens > 4096) throw new IllegalArgumentException("--kernel-tokens must be 1..4096, got " + kernelTokens);
+            if (kernelTokens > 1) KernelBench.batched(out, modelOptions.effectiveThreads(), kernelTokens, types, 1.0);
+            else KernelBench.run(out, modelOptions.effectiveThreads(), kernelMegabytes, types, 1.0);
             return 0;
         }
         if (reps < 1) throw new IllegalArgumentException("-r must be at least 1");

@@ -1,5 +1,6 @@
 package hy.runtime.cpu;
 
+import hy.runtime.tensor.GgmlType;
 import hy.runtime.tensor.Tensor;
 import java.lang.foreign.Arena;
 
@@ -21,9 +22,14 @@ public final class CpuWeights {
         return repacks(w, repack) ? PackedWeights.pack(w, arena, pool) : inPlace(w);
     }
 
-    /** Whether -rtr copies {@code w} into the native kernels' interleaved layout. */
+    /**
+     * Whether -rtr copies {@code w} into the native kernels' interleaved layout: Q4_0 and Q8_0. Q4_K stays in place
+     * (its interleaved decode reads a third more bytes and unpacks per sub-block: slower than in place; its batches
+     * interleave on the fly).
+     */
     private static boolean interleaves(Tensor w) {
-        return NativeKernels.supports(w.type(), NativeKernels.Layout.R16) && w.rowLength() % w.type().blockSize == 0;
+        return w.type() != GgmlType.Q4_K && NativeKernels.supports(w.type(), NativeKernels.Layout.R16)
+                && w.rowLength() % w.type().blockSize == 0;
     }
 
     /**

@@ -11,8 +11,9 @@ import java.lang.foreign.ValueLayout;
  * together as their 16 f16 scales followed by chunks of 16 rows × 4 bytes, so that a vector lane is one row and one
  * VNNI instruction multiplies 4 weights of 16 rows with 4 broadcast activations (kernels-cpu/src/main/c/interleaved.c,
  * whose header describes the bytes). Q4_0 keeps its nibble bytes (4 chunks per block); Q8_0 stores q ^ 0x80 (8
- * chunks), the unsigned operand VNNI wants. Same bytes as the file per row; a matrix whose row count is not a
- * multiple of 16 gets zero rows to fill its last group.
+ * chunks), the unsigned operand VNNI wants: the same bytes as the file per row. Q4_K's layout (packed natively)
+ * holds its scales and mins unpacked as floats. A matrix whose row count is not a multiple of 16 gets zero rows to
+ * fill its last group.
  */
 final class Interleaved {
     static final int ROWS = 16;
@@ -20,12 +21,16 @@ final class Interleaved {
     private Interleaved() {}
 
     static boolean supports(GgmlType type) {
-        return type == GgmlType.Q4_0 || type == GgmlType.Q8_0;
+        return type == GgmlType.Q4_0 || type == GgmlType.Q8_0 || type == GgmlType.Q4_K;
     }
 
-    /** Bytes of one matrix of {@code rows} rows of {@code rowBytes} in the layout (whole groups). */
-    static long matrixBytes(long rows, long rowBytes) {
-        return (rows + ROWS - 1) / ROWS * ROWS * rowBytes;
+    /**
+     * Bytes of one matrix of {@code rows} rows of {@code n} weights in the layout (whole groups): the file's bytes for
+     * Q4_0 and Q8_0; 192 per 256 weights for Q4_K, whose scales are stored unpacked as floats.
+     */
+    static long matrixBytes(GgmlType type, int n, long rows) {
+        long perRow = type == GgmlType.Q4_K ? (long) n / 256 * 192 : type.rowBytes(n);
+        return (rows + ROWS - 1) / ROWS * ROWS * perRow;
     }
 
     /**
@@ -36,18 +41,25 @@ final class Interleaved {
         GgmlType type = w.type();
         if (!supports(type)) throw new IllegalArgumentException("no interleaved layout for " + type);
         long rowBytes = w.rowBytes();
+        int n = w.rowLength();
         int rows = Math.toIntExact(w.ne(1));
         long matrices = w.rowCount() / rows;
-        long perMatrix = matrixBytes(rows, rowBytes);
+        long perMatrix = matrixBytes(type, n, rows);
+        long perGroup = matrixBytes(type, n, ROWS);
         MemorySegment dst = HugePages.allocate(arena, perMatrix * matrices);
         int groups = (rows + ROWS - 1) / ROWS;
-        int blocks = w.rowLength() / type.blockSize;
+        int blocks = n / type.blockSize;
         long tasks = matrices * groups;
         pool.parallelFor(Math.toIntExact(tasks), (task, worker) -> {
             long m = task / groups;
             int g = (int) (task % groups);
             MemorySegment src = w.data().asSlice(m * rows * rowBytes, rows * rowBytes);
-            MemorySegment out = dst.asSlice(m * perMatrix + g * ROWS * rowBytes, ROWS * rowBytes);
+            MemorySegment out = dst.asSlice(m * perMatrix + g * perGroup, perGroup);
+            if (type == GgmlType.Q4_K) {
+                // unpacking the 6-bit scales is native (kernels-cpu/.../interleaved.c), the layout defined once there
+                NativeKernels.packQ4K(src, n, rows, g * ROWS, Math.min(rows, (g + 1) * ROWS), out);
+                return;
+            }
             for (int b = 0; b < blocks; b++) packBlock(type, src, rows, rowBytes, g, b, out, b * ROWS * (long) type.blockBytes);
         });
         return dst;

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
@@ -58,7 +59,12 @@ public final class NativeKernels {
         /** The file's blocks, used in place. */
         IN_PLACE(""),
         /** {@link Interleaved}'s groups of 16 rows (made with -rtr). */
-        R16("r");
+        R16("r"),
+        /**
+         * The file's layout, interleaved 16 rows at a time into scratch by the product itself: what in-place
+         * matrices use for batches of {@link #BATCHED_MIN_TOKENS} tokens or more. Not a layout of stored bytes.
+         */
+        BATCHED("b");
 
         final String suffix;
 
@@ -67,16 +73,21 @@ public final class NativeKernels {
         }
     }
 
+    /** Batches from this many tokens multiply in-place Q4_0/Q8_0 through {@link Layout#BATCHED}. */
+    static final int BATCHED_MIN_TOKENS = 8;
     private static final int ABI = 1;
     private static final int AMX_FLAGS = 8, AMX_GRANTED = 16;
     /** The weight types with native products. */
     private static final List<GgmlType> TYPES = List.of(GgmlType.Q4_0, GgmlType.Q8_0, GgmlType.Q4_K, GgmlType.Q5_K,
             GgmlType.Q6_K, GgmlType.IQ4_XS);
-    /** The types with an {@link Layout#R16} product. */
-    private static final List<GgmlType> INTERLEAVED_TYPES = List.of(GgmlType.Q4_0, GgmlType.Q8_0);
+    /** The types with {@link Layout#R16} and {@link Layout#BATCHED} products. */
+    private static final List<GgmlType> INTERLEAVED_TYPES = List.of(GgmlType.Q4_0, GgmlType.Q8_0, GgmlType.Q4_K);
     private static final FunctionDescriptor PRODUCT = FunctionDescriptor.ofVoid(ValueLayout.ADDRESS,
             ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
             ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG);
+    /** The batched products return 0, or -1 when their scratch could not be allocated. */
+    private static final FunctionDescriptor PRODUCT_WITH_STATUS = FunctionDescriptor.of(ValueLayout.JAVA_INT,
+            PRODUCT.argumentLayouts().toArray(new MemoryLayout[0]));
 
     private static final FunctionDescriptor QUANTIZE = FunctionDescriptor.ofVoid(ValueLayout.ADDRESS,
             ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS,
@@ -182,10 +193,11 @@ public final class NativeKernels {
         Map<Layout, Map<GgmlType, MethodHandle>> all = new EnumMap<>(Layout.class);
         for (Layout layout : Layout.values()) {
             Map<GgmlType, MethodHandle> m = new EnumMap<>(GgmlType.class);
-            for (GgmlType type : layout == Layout.R16 ? INTERLEAVED_TYPES : TYPES) {
+            for (GgmlType type : layout == Layout.IN_PLACE ? TYPES : INTERLEAVED_TYPES) {
                 String symbol = "hy_" + type.name().toLowerCase(Locale.ROOT) + layout.suffix + "_" + isa.suffix;
                 m.put(type, Linker.nativeLinker().downcallHandle(LIBRARY.find(symbol).orElseThrow(
-                        () -> new IllegalStateException("libhycpu.so lacks " + symbol)), PRODUCT, Linker.Option.critical(true)));
+                        () -> new IllegalStateException("libhycpu.so lacks " + symbol)),
+                        layout == Layout.BATCHED ? PRODUCT_WITH_STATUS : PRODUCT, Linker.Option.critical(true)));
             }
             all.put(layout, m);
         }
@@ -194,8 +206,8 @@ public final class NativeKernels {
 
     /**
      * Quantizes {@code count} values of {@code x} in blocks of {@code block} (32 or 256) as
-     * {@link QuantizedActivations} does, into q and d, plus for 32-blocks dsum32 (d·Σq) and sum32 (Σq), for 256-blocks
-     * sum16 (Σq per 16); arrays not needed by the block size may be null. Checked here; needs the library (not
+     * {@link QuantizedActivations} does, into q and d, plus dsum32 (d·Σq per 32), for 32-blocks sum32 (Σq), for
+     * 256-blocks sum16 (Σq per 16); arrays not needed by the block size may be null, and dsum32 for 256-blocks. Checked here; needs the library (not
      * necessarily the native kernels in use).
      */
     static void quantize(float[] x, int count, int block, byte[] q, float[] d, float[] dsum32, short[] sum32, short[] sum16) {
@@ -206,10 +218,10 @@ public final class NativeKernels {
         }
         boolean small = block == 32;
         if (small ? dsum32 == null || sum32 == null || dsum32.length < count / 32 || sum32.length < count / 32
-                : sum16 == null || sum16.length < count / 16) {
+                : sum16 == null || sum16.length < count / 16 || dsum32 != null && dsum32.length < count / 32) {
             throw new IllegalArgumentException("sum arrays too short for " + count + " values");
         }
-        MemorySegment ds = small ? MemorySegment.ofArray(dsum32) : MemorySegment.NULL;
+        MemorySegment ds = dsum32 != null ? MemorySegment.ofArray(dsum32) : MemorySegment.NULL;
         MemorySegment s32 = small ? MemorySegment.ofArray(sum32) : MemorySegment.NULL;
         MemorySegment s16 = small ? MemorySegment.NULL : MemorySegment.ofArray(sum16);
         try {
@@ -217,6 +229,30 @@ public final class NativeKernels {
                     MemorySegment.ofArray(d), ds, s32, s16);
         } catch (Throwable e) {
             throw new IllegalStateException("native quantization failed", e);
+        }
+    }
+
+    private static final FunctionDescriptor PACK = FunctionDescriptor.ofVoid(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
+            ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS);
+    private static final MethodHandle PACK_Q4_K = LIBRARY == null || AVAILABLE.isEmpty() ? null
+            : Linker.nativeLinker().downcallHandle(LIBRARY.find("hy_pack_q4_kr_" + AVAILABLE.getLast().suffix).orElseThrow(), PACK);
+
+    /**
+     * Packs rows [r0, r1) (r0 a multiple of 16) of the in-place Q4_K matrix {@code w} into {@code dst}, which holds
+     * their {@link Interleaved} groups. Checked here.
+     */
+    static void packQ4K(MemorySegment w, int n, int rows, int r0, int r1, MemorySegment dst) {
+        if (PACK_Q4_K == null) throw new IllegalStateException("native kernels not available: " + STATUS);
+        long rowBytes = GgmlType.Q4_K.rowBytes(n);
+        java.util.Objects.checkFromToIndex(r0, r1, rows);
+        if (r0 % Interleaved.ROWS != 0 || n % 256 != 0 || w.byteSize() < rowBytes * rows
+                || dst.byteSize() < Interleaved.matrixBytes(GgmlType.Q4_K, n, r1 - r0)) {
+            throw new IllegalArgumentException("bad Q4_K packing arguments");
+        }
+        try {
+            PACK_Q4_K.invokeExact(w, rowBytes, n, r0, r1, dst);
+        } catch (Throwable e) {
+            throw new IllegalStateException("native Q4_K packing failed", e);
         }
     }
 
@@ -266,11 +302,14 @@ public final class NativeKernels {
          */
         void multiply(GgmlType type, Layout layout, MemorySegment w, long rowBytes, int n, int rows,
                 QuantizedActivations x, float[] y, int yOffset, int yStride, int rowStart, int rowEnd) {
-            MethodHandle h = handles.get(layout).get(type);
+            if (layout == Layout.BATCHED) throw new IllegalArgumentException("BATCHED is chosen here, not by callers");
+            boolean batched = layout == Layout.IN_PLACE && x.tokens() >= BATCHED_MIN_TOKENS
+                    && handles.get(Layout.BATCHED).containsKey(type);
+            MethodHandle h = handles.get(batched ? Layout.BATCHED : layout).get(type);
             if (h == null) throw new IllegalArgumentException("no native product for " + type + " " + layout);
             if (rowBytes != type.rowBytes(n)) throw new IllegalArgumentException("row of " + n + " " + type + " weights is "
                     + type.rowBytes(n) + " bytes, got " + rowBytes);
-            long need = layout == Layout.R16 ? Interleaved.matrixBytes(rows, rowBytes) : rowBytes * rows;
+            long need = layout == Layout.R16 ? Interleaved.matrixBytes(type, n, rows) : rowBytes * rows;
             if (w.byteSize() < need) throw new IllegalArgumentException("weights hold " + w.byteSize() + " bytes, need " + need);
             if (layout == Layout.R16 && rowStart % Interleaved.ROWS != 0) {
                 throw new IllegalArgumentException("interleaved rows start at multiples of " + Interleaved.ROWS + ", got " + rowStart);
@@ -278,17 +317,26 @@ public final class NativeKernels {
             MatMul.checkArguments(type.name(), n, rows, x, y, yOffset, yStride, rowStart, rowEnd);
             if (rowEnd == rowStart) return;
             QuantizedActivations.NativeForm a = x.nativeForm(ActivationFormat.forWeights(type, type.name()));
-            MemorySegment sums = layout == Layout.R16 ? MemorySegment.ofArray(a.sum32Int()) : switch (type) {
+            MemorySegment sums = type == GgmlType.Q4_K && (layout == Layout.R16 || batched) ? MemorySegment.ofArray(a.sum32())
+                    : layout == Layout.R16 || batched ? MemorySegment.ofArray(a.sum32Int()) : switch (type) {
                 case Q4_0 -> MemorySegment.ofArray(a.sum32());
                 case Q4_K, Q5_K, Q6_K -> MemorySegment.ofArray(a.sum16());
                 default -> MemorySegment.NULL;
             };
+            MemorySegment q = MemorySegment.ofArray(a.q()), d = MemorySegment.ofArray(a.d());
+            MemorySegment out = MemorySegment.ofArray(y).asSlice(4L * yOffset);
+            int status;
             try {
-                h.invokeExact(w, rowBytes, n, rowStart, rowEnd, MemorySegment.ofArray(a.q()), MemorySegment.ofArray(a.d()),
-                        sums, x.tokens(), MemorySegment.ofArray(y).asSlice(4L * yOffset), (long) yStride);
+                if (batched) {
+                    status = (int) h.invokeExact(w, rowBytes, n, rowStart, rowEnd, q, d, sums, x.tokens(), out, (long) yStride);
+                } else {
+                    h.invokeExact(w, rowBytes, n, rowStart, rowEnd, q, d, sums, x.tokens(), out, (long) yStride);
+                    status = 0;
+                }
             } catch (Throwable e) {
                 throw new IllegalStateException("native " + type + " product failed", e);
             }
+            if (status != 0) throw new OutOfMemoryError("no native memory for a " + type + " product's 16-row scratch");
         }
     }
 }

@@ -51,7 +51,7 @@ final class NativeMatrix implements WeightMatrix {
         MemorySegment all = Interleaved.pack(w, arena, pool);
         int rows = Math.toIntExact(w.ne(1));
         int count = Math.toIntExact(w.rowCount() / rows);
-        long bytes = Interleaved.matrixBytes(rows, w.rowBytes());
+        long bytes = Interleaved.matrixBytes(w.type(), w.rowLength(), rows);
         NativeMatrix[] m = new NativeMatrix[count];
         for (int e = 0; e < count; e++) {
             m[e] = new NativeMatrix(count == 1 ? w.name() : w.name() + "[" + e + "]", w.type(), NativeKernels.Layout.R16,

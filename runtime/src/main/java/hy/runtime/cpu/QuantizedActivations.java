@@ -57,6 +57,7 @@ public final class QuantizedActivations {
     private short[] sum32Shorts;
     private byte[] q256Bytes;
     private short[] sum16Shorts;
+    private float[] dsum32K;
     private boolean q32BytesReady;
     private boolean q256BytesReady;
 
@@ -172,8 +173,8 @@ public final class QuantizedActivations {
     }
 
     /**
-     * What the native kernels read: int8 values, a scale per block, and sums: per 32 as d·Σq (float) and Σq (int16,
-     * |Σ| ≤ 32·127), per 16 as Σq (int16).
+     * What the native kernels read: int8 values, a scale per block, and sums: per 32 as d·Σq (float; for 256-blocks
+     * with their d) and Σq (int16, |Σ| ≤ 32·127, 32-blocks only), per 16 as Σq (int16, 256-blocks only).
      */
     record NativeForm(byte[] q, float[] d, float[] sum32, short[] sum32Int, short[] sum16) {}
 
@@ -202,9 +203,10 @@ public final class QuantizedActivations {
                 if (q256Bytes == null) {
                     q256Bytes = new byte[values.length];
                     sum16Shorts = new short[values.length / 16];
+                    dsum32K = new float[values.length / 32];
                 }
                 if (d256 == null) d256 = new float[values.length / 256];
-                NativeKernels.quantize(values, n, 256, q256Bytes, d256, null, null, sum16Shorts);
+                NativeKernels.quantize(values, n, 256, q256Bytes, d256, dsum32K, null, sum16Shorts);
                 q256BytesReady = true;
             }
         }
@@ -219,7 +221,7 @@ public final class QuantizedActivations {
             }
             case Q8_K -> {
                 if (!q256BytesReady) throw new IllegalStateException("activations not prepared for the native kernels");
-                yield new NativeForm(q256Bytes, d256, null, null, sum16Shorts);
+                yield new NativeForm(q256Bytes, d256, dsum32K, null, sum16Shorts);
             }
             case FLOAT -> throw new IllegalArgumentException("the native kernels read 8-bit activations");
         };

@@ -63,14 +63,15 @@ class NativeKernelsTest {
         assumeLibrary();
         Assumptions.assumeTrue(NativeKernels.available().contains(isa), isa.label() + " not run by this CPU");
         NativeKernels.Products products = NativeKernels.productsFor(isa);
-        int n = type.blockSize == 32 ? 800 : 768; // 25 blocks of 32: groups of eight plus a tail
+        // 41 blocks of 32: groups of eight plus a tail, and two chunks of the batched (8+ token) loop
+        int n = type.blockSize == 32 ? 1312 : 768;
         int rows = 41;
         RowKernel oracle = RowKernels.scalarOf(type);
         try (Arena arena = Arena.ofConfined()) {
             Tensor w = KernelCheck.weights(arena, type, n, rows, 31 + type.ordinal());
-            for (int tokens : new int[] {1, 2, 3, 4, 5, 7, 9}) {
+            for (int tokens : new int[] {1, 2, 3, 4, 5, 7, 9, 20}) { // 9 and 20: batched for Q4_0 and Q8_0
                 float[] x = KernelCheck.activations(n, tokens, 7 + tokens);
-                QuantizedActivations q = new QuantizedActivations(n, 12);
+                QuantizedActivations q = new QuantizedActivations(n, 24);
                 q.set(x, 0, n, tokens);
                 q.prepareNative(ActivationFormat.forWeights(type, "w"));
                 q.prepare(type); // the Java form, for the oracle
@@ -99,17 +100,20 @@ class NativeKernelsTest {
     }
 
     static Stream<Arguments> interleavedCases() {
-        return cross(List.of(GgmlType.Q4_0, GgmlType.Q8_0));
+        return cross(List.of(GgmlType.Q4_0, GgmlType.Q8_0, GgmlType.Q4_K));
     }
 
-    /** The interleaved layout (-rtr) of a stacked 3-D tensor whose 41 rows leave a padded last group. */
+    /**
+     * The interleaved layout (-rtr) of a stacked 3-D tensor whose 41 rows leave a padded last group; the in-place
+     * test above covers the batched products, which interleave 16 rows at a time themselves.
+     */
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("interleavedCases")
     void interleavedMatchesJavaScalarKernel(NativeKernels.Isa isa, GgmlType type) {
         assumeLibrary();
         Assumptions.assumeTrue(NativeKernels.available().contains(isa), isa.label() + " not run by this CPU");
         NativeKernels.Products products = NativeKernels.productsFor(isa);
-        int n = 800;
+        int n = 1280; // 40 blocks: two chunks of the batched loop
         int rows = 41;
         int experts = 3;
         RowKernel oracle = RowKernels.scalarOf(type);
@@ -117,13 +121,13 @@ class NativeKernelsTest {
             Tensor stacked = KernelCheck.weights(arena, type, n, rows * experts, 5 + type.ordinal());
             stacked = new Tensor("w", type, new long[] {n, rows, experts}, stacked.data());
             MemorySegment packed = Interleaved.pack(stacked, arena, pool);
-            long perMatrix = Interleaved.matrixBytes(rows, stacked.rowBytes());
+            long perMatrix = Interleaved.matrixBytes(type, n, rows);
             assertEquals(perMatrix * experts, packed.byteSize());
-            for (int tokens : new int[] {1, 3, 4, 6}) {
+            for (int tokens : new int[] {1, 3, 4, 6, 8, 13}) { // one token group, and several (the tiled loop)
                 float[] x = KernelCheck.activations(n, tokens, 11 + tokens);
-                QuantizedActivations q = new QuantizedActivations(n, 8);
+                QuantizedActivations q = new QuantizedActivations(n, 16);
                 q.set(x, 0, n, tokens);
-                q.prepareNative(ActivationFormat.Q8_0);
+                q.prepareNative(ActivationFormat.forWeights(type, "w"));
                 q.prepare(type);
                 for (int e = 0; e < experts; e++) {
                     Tensor w = stacked.slice2d(e);
@@ -143,7 +147,7 @@ class NativeKernelsTest {
             }
             QuantizedActivations q = new QuantizedActivations(n, 1);
             q.set(KernelCheck.activations(n, 1, 1), 0, n, 1);
-            q.prepareNative(ActivationFormat.Q8_0);
+            q.prepareNative(ActivationFormat.forWeights(type, "w"));
             Tensor w = stacked.slice2d(0);
             assertThrows(IllegalArgumentException.class, () -> products.multiply(type, NativeKernels.Layout.R16,
                     packed, w.rowBytes(), n, rows, q, new float[rows], 0, rows, 8, rows), "a range inside a group");

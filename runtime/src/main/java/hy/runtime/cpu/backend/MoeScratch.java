@@ -45,7 +45,9 @@ final class MoeScratch {
         while (list.size() <= i) list.add(null);
         QuantizedActivations q = list.get(i);
         if (q == null || q.length() != width || q.maxTokens() < tokens) {
-            q = new QuantizedActivations(width, Math.max(tokens, q == null || q.length() != width ? 1 : q.maxTokens()));
+            // Half again as much room as asked: an expert's share of the batch varies from call to call, and each
+            // regrowth would be garbage to collect.
+            q = new QuantizedActivations(width, tokens + tokens / 2);
             list.set(i, q);
         }
         return q;

@@ -120,6 +120,52 @@ public final class KernelBench {
         }
     }
 
+    /**
+     * Batched products (a prompt's shape): each kernel kind of each type multiplies {@code rows} × 4096 weights (an
+     * A13B expert's gate) with {@code tokens} tokens, at 1 thread and at {@code threads}; prints GMAC/s (weights ×
+     * tokens per second), best of passes over at least {@code seconds}.
+     */
+    public static void batched(PrintWriter out, int threads, int tokens, List<GgmlType> types, double seconds) {
+        int rows = 3072;
+        out.printf(Locale.ROOT, "batched products: %d × %d weights × %d tokens; %s%n%n", rows, ROW_LENGTH, tokens,
+                MatMul.describeKernels());
+        out.printf(Locale.ROOT, "| type | kernels | 1 thread GMAC/s | %d threads GMAC/s |%n|---|---|---:|---:|%n", threads);
+        try (CpuPool one = new CpuPool(1); CpuPool all = new CpuPool(threads); Arena arena = Arena.ofShared()) {
+            float[] input = new float[ROW_LENGTH * tokens];
+            SplittableRandom random = new SplittableRandom(7);
+            for (int i = 0; i < input.length; i++) input[i] = (float) random.nextGaussian();
+            for (GgmlType type : types) {
+                MemorySegment data = arena.allocate(type.rowBytes(ROW_LENGTH) * rows, 64);
+                RandomBlocks.fill(type, data, rows, ROW_LENGTH, 42);
+                Tensor tensor = new Tensor("bench." + type, type, new long[] {ROW_LENGTH, rows}, data);
+                for (Kind kind : Kind.values()) {
+                    WeightMatrix w = switch (kind) {
+                        case NATIVE -> NativeKernels.supports(type) ? MatMul.matrix(tensor) : null;
+                        case NATIVE_INTERLEAVED -> NativeKernels.supports(type, NativeKernels.Layout.R16)
+                                ? CpuWeights.matrix(tensor, true, arena, one) : null;
+                        case JAVA -> MatMul.javaMatrix(tensor);
+                        case JAVA_PACKED -> PackedWeights.canPack(type, ROW_LENGTH) ? PackedWeights.pack(tensor, arena) : null;
+                    };
+                    if (w == null) continue;
+                    QuantizedActivations x = new QuantizedActivations(ROW_LENGTH, tokens);
+                    x.set(input, 0, ROW_LENGTH, tokens);
+                    w.prepare(x);
+                    float[] y = new float[rows * tokens];
+                    int granule = Math.max(ROWS_PER_TASK, w.rowGranule(tokens));
+                    int tasks = rows / granule;
+                    TaskPair product = pool -> pool.parallelFor(tasks,
+                            (t, worker) -> w.multiply(x, y, 0, rows, t * granule, (t + 1) * granule));
+                    double macs = (double) rows * ROW_LENGTH * tokens;
+                    double single = best(product, pool -> { }, one, seconds)[0];
+                    double parallel = best(product, pool -> { }, all, seconds)[0];
+                    out.printf(Locale.ROOT, "| %s | %s | %.1f | %.1f |%n", type, kind.name().toLowerCase(Locale.ROOT).replace('_', ' '),
+                            macs / single, macs / parallel);
+                    out.flush();
+                }
+            }
+        }
+    }
+
     private interface TaskPair {
         void run(CpuPool pool);
     }
