@@ -19,6 +19,25 @@ INLINE __m256i sum8(const __m256i *dp) {
     return _mm256_add_epi32(_mm256_permute2x128_si256(h0123, h4567, 0x20), _mm256_permute2x128_si256(h0123, h4567, 0x31));
 }
 
+#if defined(HY_ISA_AVX512VNNI)
+/*
+ * With AVX-512 a 512-bit vector holds two 32-value blocks; the eight lane sums of four such vectors (blocks 0-7)
+ * come out in the order 0, 2, 4, 6, 1, 3, 5, 7 (the low halves, then the high ones), and the scales are permuted to
+ * match (PAIR_ORDER) instead of the sums.
+ */
+#define PAIR_ORDER _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7)
+INLINE __m256i sum8_pairs(const __m512i *v) {
+    __m512i p01 = _mm512_add_epi32(_mm512_unpacklo_epi32(v[0], v[1]), _mm512_unpackhi_epi32(v[0], v[1]));
+    __m512i p23 = _mm512_add_epi32(_mm512_unpacklo_epi32(v[2], v[3]), _mm512_unpackhi_epi32(v[2], v[3]));
+    /* per 128-bit lane l: the four sums of v[0..3]'s lane l */
+    __m512i q = _mm512_add_epi32(_mm512_unpacklo_epi64(p01, p23), _mm512_unpackhi_epi64(p01, p23));
+    __m512i t = _mm512_add_epi32(q, _mm512_shuffle_i32x4(q, q, _MM_SHUFFLE(2, 3, 0, 1))); /* lanes 0+1, 2+3 */
+    return _mm512_castsi512_si256(_mm512_shuffle_i32x4(t, t, _MM_SHUFFLE(0, 0, 2, 0)));
+}
+
+INLINE __m512i join256(__m256i lo, __m256i hi) { return _mm512_inserti64x4(_mm512_castsi256_si512(lo), hi, 1); }
+#endif
+
 /* The f16 scales at the start of eight consecutive blocks of `stride` bytes, as floats. */
 INLINE __m256 scales8(const uint8_t *p, const int stride) {
     uint16_t h[8];
@@ -48,6 +67,20 @@ INLINE void q4_0_rows(const uint8_t *row, int n, const act *a, const int nt, flo
         const uint8_t *blk = row + 18 * b;
         prefetch_ahead(blk, 18 * 8);
         __m256 dw = scales8(blk, 18);
+#if defined(HY_ISA_AVX512VNNI)
+        __m512i u[4];
+        for (int p = 0; p < 4; p++) u[p] = join256(q4_0_unpack(blk + 36 * p), q4_0_unpack(blk + 36 * p + 18));
+        __m256 dwp = _mm256_permutexvar_ps(PAIR_ORDER, dw);
+        for (int i = 0; i < nt; i++) {
+            __m512i dp[4];
+            for (int p = 0; p < 4; p++) {
+                dp[p] = _mm512_dpbusd_epi32(_mm512_setzero_si512(), u[p], _mm512_loadu_si512(a[i].q + 32 * (b + 2 * p)));
+            }
+            __m256 s = _mm256_mul_ps(dwp, _mm256_permutexvar_ps(PAIR_ORDER, _mm256_loadu_ps(a[i].d + b)));
+            acc[i] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sum8_pairs(dp)), s, acc[i]);
+            offset[i] = _mm256_fmadd_ps(dw, _mm256_loadu_ps((const float *) a[i].sums + b), offset[i]);
+        }
+#else
         __m256i u[8];
         for (int j = 0; j < 8; j++) u[j] = q4_0_unpack(blk + 18 * j);
         for (int i = 0; i < nt; i++) {
@@ -57,6 +90,7 @@ INLINE void q4_0_rows(const uint8_t *row, int n, const act *a, const int nt, flo
             acc[i] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sum8(dp)), s, acc[i]);
             offset[i] = _mm256_fmadd_ps(dw, _mm256_loadu_ps((const float *) a[i].sums + b), offset[i]);
         }
+#endif
     }
     for (; b < nb; b++) {
         const uint8_t *blk = row + 18 * b;
@@ -82,6 +116,27 @@ INLINE void q8_0_rows(const uint8_t *row, int n, const act *a, const int nt, flo
         const uint8_t *blk = row + 34 * b;
         prefetch_ahead(blk, 34 * 8);
         __m256 dw = scales8(blk, 34);
+#if defined(HY_ISA_AVX512VNNI)
+        /* |w| unsigned, and a negated where w < 0 (a byte mask: AVX-512 has no vpsignb) */
+        __m512i u[4];
+        __mmask64 negative[4];
+        for (int p = 0; p < 4; p++) {
+            __m512i wv = join256(load256(blk + 68 * p + 2), load256(blk + 68 * p + 36));
+            u[p] = _mm512_abs_epi8(wv);
+            negative[p] = _mm512_movepi8_mask(wv);
+        }
+        __m256 dwp = _mm256_permutexvar_ps(PAIR_ORDER, dw);
+        for (int i = 0; i < nt; i++) {
+            __m512i dp[4];
+            for (int p = 0; p < 4; p++) {
+                __m512i av = _mm512_loadu_si512(a[i].q + 32 * (b + 2 * p));
+                __m512i sv = _mm512_mask_sub_epi8(av, negative[p], _mm512_setzero_si512(), av);
+                dp[p] = _mm512_dpbusd_epi32(_mm512_setzero_si512(), u[p], sv);
+            }
+            __m256 s = _mm256_mul_ps(dwp, _mm256_permutexvar_ps(PAIR_ORDER, _mm256_loadu_ps(a[i].d + b)));
+            acc[i] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sum8_pairs(dp)), s, acc[i]);
+        }
+#else
         __m256i wv[8], u[8];
         for (int j = 0; j < 8; j++) wv[j] = load256(blk + 34 * j + 2), u[j] = _mm256_sign_epi8(wv[j], wv[j]);
         for (int i = 0; i < nt; i++) {
@@ -92,6 +147,7 @@ INLINE void q8_0_rows(const uint8_t *row, int n, const act *a, const int nt, flo
             __m256 s = _mm256_mul_ps(dw, _mm256_loadu_ps(a[i].d + b));
             acc[i] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sum8(dp)), s, acc[i]);
         }
+#endif
     }
     for (; b < nb; b++) {
         const uint8_t *blk = row + 34 * b;

@@ -2,6 +2,7 @@ package hy.cli;
 
 import hy.runtime.convert.HfToGguf;
 import hy.runtime.tensor.GgmlType;
+import hy.runtime.util.OutputGuard;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -41,6 +42,7 @@ final class ConvertCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
+        OutputGuard.refuseInput(out, hfDir);
         ProgressBar bar = new ProgressBar(err);
         HfToGguf.Result r = HfToGguf.convert(hfDir, out, new HfToGguf.Options(types.plan(outType), types.threads, name), bar);
         double seconds = bar.finish();

@@ -2,6 +2,7 @@ package hy.cli;
 
 import hy.runtime.convert.Requantizer;
 import hy.runtime.tensor.GgmlType;
+import hy.runtime.util.OutputGuard;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -35,6 +36,7 @@ final class QuantizeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
+        OutputGuard.refuseInput(out, in);
         ProgressBar bar = new ProgressBar(err);
         Requantizer.Result r = Requantizer.run(in, out, types.plan(type), types.threads, bar);
         double seconds = bar.finish();

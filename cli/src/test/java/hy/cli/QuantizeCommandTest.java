@@ -40,6 +40,19 @@ class QuantizeCommandTest {
         }
     }
 
+    /** The output named as the input, another spelling of it, or a hard link to it: refused, the input unchanged. */
+    @Test
+    void anOutputThatIsTheInputIsRefused() throws IOException {
+        byte[] before = Files.readAllBytes(f32);
+        Path link = Files.createLink(dir.resolve("link.gguf"), f32);
+        Files.createDirectories(dir.resolve("sub"));
+        for (Path out : new Path[] {f32, dir.resolve("sub/../f32.gguf"), link}) {
+            CliRun r = CliRun.of("quantize", f32.toString(), out.toString(), "q8_0");
+            assertTrue(r.exit() == 1 && r.oneErrorLine() && r.err().contains("is the input file"), out + ": " + r.err());
+        }
+        assertArrayEquals(before, Files.readAllBytes(f32));
+    }
+
     @Test
     void badInputsGiveOneErrorLine() throws IOException {
         String out = dir.resolve("o.gguf").toString();
