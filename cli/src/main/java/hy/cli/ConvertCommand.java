@@ -44,7 +44,7 @@ final class ConvertCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         OutputGuard.refuseInput(out, hfDir);
         ProgressBar bar = new ProgressBar(err);
-        HfToGguf.Result r = HfToGguf.convert(hfDir, out, new HfToGguf.Options(types.plan(outType), types.threads, name), bar);
+        HfToGguf.Result r = HfToGguf.convert(hfDir, out, new HfToGguf.Options(types.plan(outType), Threads.resolve(types.threads), name), bar);
         double seconds = bar.finish();
         Summary.print(spec.commandLine().getOut(), err, out, r.plan(), seconds);
         if (!r.hasVocabulary()) err.println("note: " + hfDir + " has no hy.tiktoken: the model has no tokenizer (ids only)");

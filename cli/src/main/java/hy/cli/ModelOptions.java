@@ -83,6 +83,6 @@ final class ModelOptions {
     boolean noMmap;
 
     int effectiveThreads() {
-        return threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        return Threads.resolve(threads);
     }
 }

@@ -38,7 +38,7 @@ final class QuantizeCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         OutputGuard.refuseInput(out, in);
         ProgressBar bar = new ProgressBar(err);
-        Requantizer.Result r = Requantizer.run(in, out, types.plan(type), types.threads, bar);
+        Requantizer.Result r = Requantizer.run(in, out, types.plan(type), Threads.resolve(types.threads), bar);
         double seconds = bar.finish();
         Summary.print(spec.commandLine().getOut(), err, out, r.plan(), seconds);
         if (r.requantized() > 0) {

@@ -86,7 +86,7 @@ final class SynthCommand implements Callable<Integer> {
             return 0;
         }
         ProgressBar bar = new ProgressBar(err);
-        SyntheticModel.Options o = new SyntheticModel.Options(types.threads, vocabulary(c), name, bar);
+        SyntheticModel.Options o = new SyntheticModel.Options(Threads.resolve(types.threads), vocabulary(c), name, bar);
         TensorPlan written = SyntheticModel.write(out, c, plan, seed, o);
         double seconds = bar.finish();
         Summary.print(stdout, err, out, written, seconds);

@@ -17,7 +17,7 @@ final class TypeOptions {
     @Option(names = "--pure", description = "no higher-precision output projection (llama-quantize --pure)")
     boolean pure;
 
-    @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "encoder threads (default: all cores, ${DEFAULT-VALUE})")
+    @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "encoder threads, <= 0 = all cores (default: all cores, ${DEFAULT-VALUE})")
     int threads = Runtime.getRuntime().availableProcessors();
 
     TypePlan plan(GgmlType base) {

@@ -66,7 +66,7 @@ class SynthCommandTest {
         CliRun type = CliRun.of("synth", out, "--shape", "tiny", "--type", "q9");
         assertTrue(type.exit() == 2 && type.oneErrorLine(), type.err());
         CliRun layers = CliRun.of("synth", out, "--shape", "tiny", "--layers", "0");
-        assertTrue(layers.exit() == 1 && layers.oneErrorLine() && layers.err().contains("positive"), layers.err());
+        assertTrue(layers.exit() == 1 && layers.oneErrorLine() && layers.err().contains("block_count = 0: must be 1..1024"), layers.err());
         CliRun vocab = CliRun.of("synth", out, "--shape", "tiny", "--vocab-size", "300");
         assertTrue(vocab.exit() == 1 && vocab.oneErrorLine() && vocab.err().contains("needs at least 466"), vocab.err());
         CliRun file = CliRun.of("synth", out, "--shape", "tiny", "--vocab", dir.resolve("missing.tiktoken").toString());

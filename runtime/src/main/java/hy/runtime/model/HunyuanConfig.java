@@ -36,15 +36,34 @@ public record HunyuanConfig(
     public static final HunyuanConfig A13B = new HunyuanConfig(128167, 4096, 32, 32, 8, 128, 64, 8, 3072, 3072, 1e-5f,
             ropeBase(10000.0, 1000.0, 128), 262144);
 
+    /**
+     * Every field checked against what a Hunyuan-MoE model can be, the message naming the GGUF key and the value (a
+     * broken file's metadata ends here, as does a bad config.json): no later division by zero, overflow or NaN.
+     */
     public HunyuanConfig {
-        if (hiddenSize <= 0 || layers <= 0 || heads <= 0 || kvHeads <= 0 || headDim <= 0 || vocabSize <= 0) {
-            throw new IllegalArgumentException("model dimensions must be positive");
-        }
-        if (heads % kvHeads != 0) throw new IllegalArgumentException("head_count " + heads + " is not a multiple of head_count_kv " + kvHeads);
-        if (headDim % 2 != 0) throw new IllegalArgumentException("head dimension " + headDim + " must be even for RoPE");
-        if (experts <= 0 || expertsUsed <= 0 || expertsUsed > experts) {
-            throw new IllegalArgumentException("expert_used_count " + expertsUsed + " must be in 1.." + experts);
-        }
+        range("vocab_size", vocabSize, 1, 1 << 24);
+        range("embedding_length", hiddenSize, 1, 1 << 16);
+        range("block_count", layers, 1, 1024);
+        range("attention.head_count", heads, 1, 1024);
+        range("attention.head_count_kv", kvHeads, 1, heads);
+        if (heads % kvHeads != 0) throw invalid("attention.head_count_kv", kvHeads, "must divide attention.head_count " + heads);
+        range("attention.key_length", headDim, 2, 1024);
+        if (headDim % 2 != 0) throw invalid("attention.key_length", headDim, "must be even for RoPE");
+        range("expert_count", experts, 1, 1024);
+        range("expert_used_count", expertsUsed, 1, experts);
+        range("expert_feed_forward_length", expertFf, 1, 1 << 20);
+        range("expert_shared_feed_forward_length", sharedFf, 0, 1 << 20);
+        range("context_length", contextLength, 1, 1 << 24);
+        if (!(rmsEps > 0 && rmsEps < 1)) throw invalid("attention.layer_norm_rms_epsilon", rmsEps, "must be a number in (0, 1)");
+        if (!(ropeBase > 0 && Double.isFinite(ropeBase))) throw invalid("rope.freq_base", ropeBase, "must be a finite number > 0");
+    }
+
+    private static void range(String key, long value, long min, long max) {
+        if (value < min || value > max) throw invalid(key, value, "must be " + min + ".." + max);
+    }
+
+    private static IllegalArgumentException invalid(String key, Object value, String rule) {
+        return new IllegalArgumentException(P + key + " = " + value + ": " + rule);
     }
 
     /** theta · alpha^(d/(d−2)): the NTK-aware base Hunyuan's reference code uses (alpha = 1 leaves theta). */
@@ -76,18 +95,34 @@ public record HunyuanConfig(
         if (!arch.equals(ARCH)) {
             throw new IllegalArgumentException(f.label() + ": architecture '" + arch + "' is not " + ARCH);
         }
+        try {
+            return readGguf(f);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(f.label() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static HunyuanConfig readGguf(GgufFile f) {
         int hidden = f.getInt(P + "embedding_length");
         int heads = f.getInt(P + "attention.head_count");
+        if (heads <= 0) throw invalid("attention.head_count", heads, "must be 1..1024");
         int kvHeads = f.getInt(P + "attention.head_count_kv", heads);
         int headDim = f.getInt(P + "attention.key_length", hidden / heads);
+        if (f.has(P + "rope.scaling.type")) {
+            String scaling = f.getString(P + "rope.scaling.type");
+            if (!scaling.equals("none")) {
+                throw invalid("rope.scaling.type", "'" + scaling + "'", "only 'none' is supported (Hunyuan's NTK alpha is "
+                        + "folded into rope.freq_base)");
+            }
+        }
         int vocab;
         if (f.has(P + "vocab_size")) vocab = f.getInt(P + "vocab_size");
         else if (f.has("tokenizer.ggml.tokens")) vocab = f.getArray("tokenizer.ggml.tokens").length();
         else if (f.hasTensor("token_embd.weight")) vocab = (int) f.tensorInfo("token_embd.weight").ne()[1];
-        else throw new IllegalArgumentException(f.label() + ": cannot tell the vocabulary size");
+        else throw new IllegalArgumentException("cannot tell the vocabulary size");
         int rot = f.getInt(P + "rope.dimension_count", headDim);
         if (rot != headDim) {
-            throw new IllegalArgumentException(f.label() + ": rope.dimension_count " + rot + " differs from the head size " + headDim
+            throw new IllegalArgumentException("rope.dimension_count " + rot + " differs from the head size " + headDim
                     + " (partial rotary embeddings are not part of Hunyuan and not supported)");
         }
         int ff = f.getInt(P + "feed_forward_length", 0);
