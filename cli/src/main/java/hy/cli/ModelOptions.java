@@ -79,7 +79,8 @@ final class ModelOptions {
             description = "copy CPU weights into the kernels' packed layouts at load (faster CPU matmuls, more load time)")
     boolean repack;
 
-    @Option(names = "--no-mmap", description = "accepted for llama.cpp compatibility (weights are always memory-mapped)")
+    @Option(names = "--no-mmap", description = "copy the CPU's weights out of the mapped file into memory (2 MiB pages "
+            + "where the OS allows): faster decode without -rtr, slower load, no page-cache sharing")
     boolean noMmap;
 
     int effectiveThreads() {

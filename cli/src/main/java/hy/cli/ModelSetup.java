@@ -48,7 +48,7 @@ final class ModelSetup {
             HunyuanConfig cfg = source.config();
             int ctx = contextLength(o, cfg, defaultContext);
             int ub = Math.min(o.ubatch, o.batch);
-            Backend cpu = new CpuBackend(o.effectiveThreads(), o.repack);
+            Backend cpu = new CpuBackend(o.effectiveThreads(), o.repack, o.noMmap);
             GpuMemory.UploadBar bar = new GpuMemory.UploadBar(err);
             CudaBackend gpu = null;
             LoadedModel m;

@@ -1,5 +1,6 @@
 package hy.runtime.cpu;
 
+import hy.runtime.util.NativeMemory;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -48,11 +49,15 @@ public final class HugePages {
         }
     }
 
-    /** {@code bytes} from {@code arena}, 2 MiB-aligned and advised for huge pages (before anything touches them). */
-    static MemorySegment allocate(Arena arena, long bytes) {
-        if (bytes < SIZE || MADVISE == null) return arena.allocate(bytes, 64);
+    /**
+     * {@code bytes} freed with {@code arena}, 2 MiB-aligned and advised for huge pages before anything touches them
+     * (so the first writes fault in huge pages; {@code Arena.allocate} would zero-fill first, in 4 KiB pages). The
+     * contents are undefined: callers write every byte they read.
+     */
+    public static MemorySegment allocate(Arena arena, long bytes) {
+        if (bytes < SIZE || MADVISE == null) return NativeMemory.allocate(bytes, arena);
         long rounded = (bytes + SIZE - 1) / SIZE * SIZE;
-        MemorySegment s = arena.allocate(rounded, SIZE);
+        MemorySegment s = NativeMemory.allocate(rounded, SIZE, arena);
         try {
             int ignored = (int) MADVISE.invokeExact(s, rounded, MADV_HUGEPAGE);
         } catch (Throwable e) {

@@ -60,6 +60,7 @@ final class Interleaved {
                 NativeKernels.packQ4K(src, n, rows, g * ROWS, Math.min(rows, (g + 1) * ROWS), out);
                 return;
             }
+            if ((g + 1) * ROWS > rows) out.fill((byte) 0); // the padding rows of the last group (memory is not zeroed)
             for (int b = 0; b < blocks; b++) packBlock(type, src, rows, rowBytes, g, b, out, b * ROWS * (long) type.blockBytes);
         });
         return dst;

@@ -15,8 +15,13 @@ public final class NativeMemory {
     public static final long ALIGNMENT = 64;
 
     public static MemorySegment allocate(long bytes, Arena arena) {
+        return allocate(bytes, ALIGNMENT, arena);
+    }
+
+    /** As {@link #allocate(long, Arena)}, aligned to {@code alignment} (a power of two). */
+    public static MemorySegment allocate(long bytes, long alignment, Arena arena) {
         if (bytes == 0) return MemorySegment.NULL.reinterpret(0);
-        long address = MemoryUtil.nmemAlignedAlloc(ALIGNMENT, bytes);
+        long address = MemoryUtil.nmemAlignedAlloc(alignment, bytes);
         if (address == 0) {
             throw new IllegalStateException("out of memory: could not allocate " + bytes / (1 << 20) + " MiB of native memory (try a smaller -c)");
         }

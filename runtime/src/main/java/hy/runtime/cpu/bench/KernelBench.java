@@ -91,8 +91,9 @@ public final class KernelBench {
         long rowBytes = type.rowBytes(ROW_LENGTH);
         int rows = (int) Math.max(ROWS_PER_TASK, (long) megabytes * 1_000_000 / rowBytes / ROWS_PER_TASK * ROWS_PER_TASK);
         try (Arena arena = Arena.ofShared()) {
-            MemorySegment data = arena.allocate(rowBytes * rows, 64);
-            RandomBlocks.fill(type, data, rows, ROW_LENGTH, 42);
+            MemorySegment filled = arena.allocate(rowBytes * rows, 64);
+            RandomBlocks.fill(type, filled, rows, ROW_LENGTH, 42);
+            MemorySegment data = Boolean.getBoolean("hy.bench.mapped") ? mapped(filled, arena) : filled;
             Tensor tensor = new Tensor("bench." + type, type, new long[] {ROW_LENGTH, rows}, data);
             WeightMatrix w = switch (kind) {
                 case NATIVE -> MatMul.matrix(tensor);
@@ -163,6 +164,27 @@ public final class KernelBench {
                     out.flush();
                 }
             }
+        }
+    }
+
+    /**
+     * The same bytes read from a mapped temporary file (page cache, 4 KiB pages), as an in-place model reads its
+     * weights: {@code -Dhy.bench.mapped=true} (or {@code HY_JAVA_OPTS=-Dhy.bench.mapped=true hy bench --kernels}).
+     */
+    private static MemorySegment mapped(MemorySegment data, Arena arena) {
+        try {
+            java.nio.file.Path file = java.nio.file.Files.createTempFile("hy-bench", ".bin");
+            try (var ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ,
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                ch.write(data.asByteBuffer());
+                MemorySegment m = ch.map(java.nio.channels.FileChannel.MapMode.READ_ONLY, 0, data.byteSize(), arena);
+                m.load();
+                return m;
+            } finally {
+                java.nio.file.Files.deleteIfExists(file);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
