@@ -51,7 +51,7 @@ final class FloatKernel implements RowKernel {
             acc = FloatVector.fromMemorySegment(Simd.F, w, off, Simd.LE)
                     .fma(FloatVector.fromArray(Simd.F, a, base + i), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return Simd.sum(acc);
     }
 
     private static float dotHalf(MemorySegment w, long off, int n, float[] a, int base, boolean bf16) {
@@ -61,7 +61,7 @@ final class FloatKernel implements RowKernel {
             FloatVector v = bf16 ? Simd.bf16ToFloat(h) : Simd.halfToFloat(h);
             acc = v.fma(FloatVector.fromArray(Simd.F, a, base + i), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return Simd.sum(acc);
     }
 
     private float scalarDot(MemorySegment w, long off, int n, float[] a, int base) {

@@ -19,7 +19,7 @@ public final class FloatVectors {
             for (; i <= n - Simd.LANES; i += Simd.LANES) {
                 acc = FloatVector.fromArray(Simd.F, a, aAt + i).fma(FloatVector.fromArray(Simd.F, b, bAt + i), acc);
             }
-            s = acc.reduceLanes(VectorOperators.ADD);
+            s = Simd.sum(acc);
         }
         for (; i < n; i++) s += a[aAt + i] * b[bAt + i];
         return s;

@@ -81,7 +81,7 @@ final class Iq4Kernel implements RowKernel {
             acc = ((FloatVector) sum.convert(VectorOperators.I2F, 0))
                     .fma(FloatVector.broadcast(Simd.F, half(w, off) * ad[ab + b]), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return Simd.sum(acc);
     }
 
     private static float vectorXs(MemorySegment w, long off, int n, QuantizedActivations x, int token) {
@@ -100,7 +100,7 @@ final class Iq4Kernel implements RowKernel {
                         .fma(FloatVector.broadcast(Simd.F, scale), acc);
             }
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return Simd.sum(acc);
     }
 
     /** The 6-bit scale of block {@code b} of an IQ4_XS super-block (before subtracting 32). */

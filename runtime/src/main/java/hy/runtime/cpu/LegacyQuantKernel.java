@@ -92,7 +92,7 @@ final class LegacyQuantKernel implements RowKernel, RowDecoder {
             acc = ((FloatVector) sum.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(Simd.F, d * ad[ab + b]), acc);
             extra += (minOffset < 0 ? -offset * d : half(w, off + minOffset)) * asum[ab + b];
         }
-        return acc.reduceLanes(VectorOperators.ADD) + extra;
+        return Simd.sum(acc) + extra;
     }
 
     /**

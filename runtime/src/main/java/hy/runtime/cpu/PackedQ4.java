@@ -306,7 +306,7 @@ final class PackedQ4 {
                 acc0 = Simd.toFloat(sums).fma(s.rearrange(SPREAD4[g]), acc0);
             }
         }
-        return acc0.reduceLanes(VectorOperators.ADD) - 8 * offsets.reduceLanes(VectorOperators.ADD);
+        return Simd.sum(acc0) - 8 * Simd.sum(offsets);
     }
 
     /**
@@ -350,7 +350,7 @@ final class PackedQ4 {
                 acc1 = f1.fma(s.rearrange(SPREAD[2 * g + 1]), acc1);
             }
         }
-        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        return Simd.sum(acc0.add(acc1));
     }
 
     /** dot(packed Q4_K row at {@code off}, token {@code token} of x); x prepared with {@code preparePacked}. */
@@ -390,7 +390,7 @@ final class PackedQ4 {
                 acc1 = f1.fma(s.rearrange(SPREAD[2 * g + 1]), acc1);
             }
         }
-        return acc0.add(acc1).reduceLanes(VectorOperators.ADD) - offsets.reduceLanes(VectorOperators.ADD);
+        return Simd.sum(acc0.add(acc1)) - Simd.sum(offsets);
     }
 
     /**
@@ -442,6 +442,6 @@ final class PackedQ4 {
                 acc1 = f1.fma(s.rearrange(SPREAD[2 * g + 1]), acc1);
             }
         }
-        return acc0.add(acc1).reduceLanes(VectorOperators.ADD) - offsets.reduceLanes(VectorOperators.ADD);
+        return Simd.sum(acc0.add(acc1)) - Simd.sum(offsets);
     }
 }

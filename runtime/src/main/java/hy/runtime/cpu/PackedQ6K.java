@@ -136,6 +136,6 @@ final class PackedQ6K {
                         .fma(second.rearrange(SPREAD[2 * g + 1]), acc);
             }
         }
-        return acc.reduceLanes(VectorOperators.ADD) - 32 * offsets.reduceLanes(VectorOperators.ADD);
+        return Simd.sum(acc) - 32 * Simd.sum(offsets);
     }
 }

@@ -97,7 +97,7 @@ final class Q4KKernel implements RowKernel {
                 acc = Simd.toFloat(p).fma(FloatVector.broadcast(Simd.F, d * scale(scales, j)), acc);
             }
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return Simd.sum(acc);
     }
 
     private static float vectorRow5(MemorySegment w, long off, int n, QuantizedActivations x, int token) {
@@ -121,7 +121,7 @@ final class Q4KKernel implements RowKernel {
                 acc = Simd.toFloat(p).fma(FloatVector.broadcast(Simd.F, d * scale(scales, j)), acc);
             }
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return Simd.sum(acc);
     }
 
     private static ShortVector widen(ByteVector v) {

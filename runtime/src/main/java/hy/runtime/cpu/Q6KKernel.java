@@ -103,7 +103,7 @@ final class Q6KKernel implements RowKernel {
                 }
             }
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return Simd.sum(acc);
     }
 
     private static ShortVector widen(ByteVector v) {

@@ -54,7 +54,7 @@ final class Q8_0Kernel implements RowKernel, RowDecoder {
             }
             acc = ((FloatVector) sum.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(Simd.F, half(w, off) * ad[ab + b]), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return Simd.sum(acc);
     }
 
     /**

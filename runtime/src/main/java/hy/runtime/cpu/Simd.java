@@ -8,6 +8,7 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -51,6 +52,24 @@ final class Simd {
         I = IntVector.SPECIES_512.withShape(VectorShape.forBitSize(LANES * 32));
         S = ShortVector.SPECIES_256.withShape(VectorShape.forBitSize(LANES * 16));
         B = ByteVector.SPECIES_128.withShape(VectorShape.forBitSize(LANES * 8));
+    }
+
+    // Lane i <-> lane i ^ d: the steps of sum()'s fixed tree (static finals so that C2 sees constant shuffles).
+    private static final VectorShuffle<Float> SWAP8 = VectorShuffle.fromOp(F, i -> LANES > 8 ? i ^ 8 : i);
+    private static final VectorShuffle<Float> SWAP4 = VectorShuffle.fromOp(F, i -> i ^ 4);
+    private static final VectorShuffle<Float> SWAP2 = VectorShuffle.fromOp(F, i -> i ^ 2);
+    private static final VectorShuffle<Float> SWAP1 = VectorShuffle.fromOp(F, i -> i ^ 1);
+
+    /**
+     * The sum of {@code v}'s lanes in a fixed tree (lane i + lane i ^ LANES/2, then ^ LANES/4, …): the same bits
+     * whether or not C2 has compiled the caller. The Vector API's {@code reduceLanes(ADD)} leaves the order open and
+     * adds in another order once intrinsified, which made identical runs differ in the last bit.
+     */
+    static float sum(FloatVector v) {
+        if (LANES > 8) v = v.add(v.rearrange(SWAP8));
+        v = v.add(v.rearrange(SWAP4));
+        v = v.add(v.rearrange(SWAP2));
+        return v.add(v.rearrange(SWAP1)).lane(0);
     }
 
     /** A short line naming the choice, for benchmarks and logs. */

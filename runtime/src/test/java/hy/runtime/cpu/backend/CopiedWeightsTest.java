@@ -15,10 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * --no-mmap: the CPU's matrices copied out of the mapped file (into huge-page memory) give the same logits as the
- * mapped file itself: the same kernels read the same bytes. Not bit for bit: the Java ops around the products
- * (attention's dot products, the Java kernels) use the Vector API's float reduceLanes(ADD), which may sum in another
- * order once C2 has compiled a method, so two identical runs can differ in the last bit (and a router near-tie of
- * these random weights can amplify that).
+ * mapped file itself: the same kernels read the same bytes.
  */
 class CopiedWeightsTest {
     @TempDir
@@ -30,6 +27,19 @@ class CopiedWeightsTest {
              Session s = m.newSession(64, GgmlType.F32, GgmlType.F32)) {
             return s.evaluate(new int[] {1, 17, 200, 5, 99, 300, 42, 7}, LogitsMode.ALL);
         }
+    }
+
+    /**
+     * The same command several times gives the same bits (every float reduction has a fixed order: Simd.sum, whose
+     * own test covers the JIT tiers, and the native kernels).
+     */
+    @Test
+    void repeatedRunsAreBitIdentical() throws Exception {
+        Path file = dir.resolve("d.gguf");
+        SyntheticModel.write(file, RepackedModelTest.SHAPE, TypePlan.of(GgmlType.Q8_0).withRule("_exps\\.", GgmlType.Q4_0).pure(true), 9);
+        float[] first = logits(file, false);
+        for (int run = 0; run < 4; run++) assertArrayEquals(first, logits(file, false), "run " + run);
+        assertArrayEquals(first, logits(file, true), "weights copied out of the mapping");
     }
 
     @Test
