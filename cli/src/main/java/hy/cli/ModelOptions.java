@@ -80,7 +80,7 @@ final class ModelOptions {
     boolean repack;
 
     @Option(names = "--no-mmap", description = "copy the CPU's weights out of the mapped file into memory (2 MiB pages "
-            + "where the OS allows): faster decode without -rtr, slower load, no page-cache sharing")
+            + "where the OS allows): slower load, no page-cache sharing")
     boolean noMmap;
 
     int effectiveThreads() {

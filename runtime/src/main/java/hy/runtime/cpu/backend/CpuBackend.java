@@ -42,9 +42,8 @@ public final class CpuBackend implements Backend {
 
     /**
      * As {@link #CpuBackend(int, boolean)}; with {@code copyWeights} (llama.cpp's --no-mmap) the matrices not
-     * repacked are copied out of the mapped file into memory in 2 MiB pages: a token reads ~1 GB of weights from a
-     * mapping with 4 KiB pages whose page tables no longer fit the caches, and the page walks cost decode a third
-     * of its speed.
+     * repacked are copied out of the mapped file into memory, in 2 MiB pages where the OS allows (measured on the
+     * dev box: no faster decode than the mapping).
      */
     public CpuBackend(int threads, boolean repack, boolean copyWeights) {
         this(new CpuPool(threads), true, repack, false);
