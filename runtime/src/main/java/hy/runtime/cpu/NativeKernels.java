@@ -137,10 +137,10 @@ public final class NativeKernels {
                 Isa forced = null;
                 for (Isa isa : Isa.values()) if (isa.suffix.equals(wanted)) forced = isa;
                 if (forced == null) {
-                    throw new IllegalArgumentException("hy.cpu.kernels / HY_CPU_KERNELS must be auto, java, avx2, "
-                            + "avxvnni or avx512vnni, got " + wanted);
-                }
-                if (!available.contains(forced)) {
+                    // a class initializer must not throw (that would end the JVM with a trace): say it and run Java
+                    why = "java (hy.cpu.kernels / HY_CPU_KERNELS='" + wanted + "' is not auto, java, avx2, avxvnni or "
+                            + "avx512vnni)";
+                } else if (!available.contains(forced)) {
                     why = "java (" + forced.label() + " requested, but " + (lib == null ? why : "this CPU runs only "
                             + available.stream().map(Isa::label).toList()) + ")";
                 } else {
