@@ -176,18 +176,19 @@ INLINE void q8_0r_group(const uint8_t *grp, int b0, int b1, int add, const act *
             default: name##_group_wide(grp, b0, b1, add, a, nt, yt, y_stride, row0, r1); break;                        \
         }                                                                                                              \
     }
-#define HY_INTERLEAVED(name)                                                                                           \
+#define HY_INTERLEAVED(name, BLOCK, SUMS_PER_BLOCK, GROUP_BYTES)                                                     \
     void HY_CAT(hy_##name, HY_ISA)(HY_PRODUCT_ARGS) {                                                                  \
-        const int nb = n / 32;                                                                                         \
-        const int kc = tokens > TGROUP ? KCHUNK : nb;                                                                  \
+        (void) row_bytes;                                                                                              \
+        const int nb = n / (BLOCK);                                                                                    \
+        const int kc = tokens > TGROUP ? KCHUNK * 32 / (BLOCK) : nb;                                                   \
         const int64_t g_end = (r1 + 15) / 16;                                                                          \
         for (int64_t g0 = r0 / 16; g0 < g_end; g0 += TILE) {                                                           \
             int64_t g1 = g0 + TILE < g_end ? g0 + TILE : g_end;                                                        \
             for (int b0 = 0; b0 < nb; b0 += kc) {                                                                      \
                 int b1 = b0 + kc < nb ? b0 + kc : nb;                                                                  \
                 for (int64_t g = g0; g < g1; g++) {                                                                    \
-                    const uint8_t *grp = w + 16 * g * row_bytes;                                                       \
-                    TOKEN_GROUPS(name, grp, b0, b1, 32, 2, 16 * g)                                                     \
+                    const uint8_t *grp = w + g * (int64_t) (GROUP_BYTES);                                              \
+                    TOKEN_GROUPS(name, grp, b0, b1, BLOCK, SUMS_PER_BLOCK, 16 * g)                                     \
                 }                                                                                                      \
             }                                                                                                          \
         }                                                                                                              \
@@ -208,8 +209,8 @@ INLINE void q8_0r_group(const uint8_t *grp, int b0, int b1, int add, const act *
 /* Sums: the int16 Σq per 32 of the activations (for Q4_0's −8 and the VNNI Q8_0 bias). */
 HY_WIDE(q4_0r)
 HY_WIDE(q8_0r)
-HY_INTERLEAVED(q4_0r)
-HY_INTERLEAVED(q8_0r)
+HY_INTERLEAVED(q4_0r, 32, 2, 16 * row_bytes)
+HY_INTERLEAVED(q8_0r, 32, 2, 16 * row_bytes)
 
 /*
  * Batched products over weights in the file's layout (no -rtr): each group of 16 rows is interleaved into a
@@ -237,24 +238,34 @@ INLINE void pack_rows(const uint8_t *w, int64_t row_bytes, int n, int64_t row0, 
     }
 }
 
-#define HY_BATCHED(name, BLOCK_BYTES, FLIP)                                                                            \
+/* The file's Q4_0 / Q8_0 rows row0.. as one interleaved group (the packers all take these arguments). */
+static void pack_q4_0(const uint8_t *w, int64_t row_bytes, int n, int64_t row0, int64_t r1, uint8_t *dst) {
+    pack_rows(w, row_bytes, n, row0, r1, 18, 0, dst);
+}
+
+static void pack_q8_0(const uint8_t *w, int64_t row_bytes, int n, int64_t row0, int64_t r1, uint8_t *dst) {
+    pack_rows(w, row_bytes, n, row0, r1, 34, 1, dst);
+}
+
+/* In-place batches: each 16-row group packed into scratch (SCRATCH bytes), then as the interleaved product. */
+#define HY_BATCHED(name, BLOCK, SUMS_PER_BLOCK, SCRATCH)                                                               \
     int32_t HY_CAT(hy_##name##b, HY_ISA)(HY_PRODUCT_ARGS) {                                                            \
-        const int nb = n / 32;                                                                                         \
-        uint8_t *grp = (uint8_t *) aligned_alloc(64, (size_t) ((16 * row_bytes + 63) / 64 * 64));                      \
+        const int nb = n / (BLOCK), kc = KCHUNK * 32 / (BLOCK);                                                        \
+        uint8_t *grp = (uint8_t *) aligned_alloc(64, (size_t) (((SCRATCH) + 63) / 64 * 64));                           \
         if (!grp) return -1; /* no memory for the scratch: Java throws */                                              \
         for (int64_t row0 = r0; row0 < r1; row0 += 16) {                                                               \
-            pack_rows(w, row_bytes, n, row0, r1, BLOCK_BYTES, FLIP, grp);                                              \
-            for (int b0 = 0; b0 < nb; b0 += KCHUNK) {                                                                  \
-                int b1 = b0 + KCHUNK < nb ? b0 + KCHUNK : nb;                                                          \
-                TOKEN_GROUPS(name##r, grp, b0, b1, 32, 2, row0)                                                        \
+            pack_##name(w, row_bytes, n, row0, r1, grp);                                                               \
+            for (int b0 = 0; b0 < nb; b0 += kc) {                                                                      \
+                int b1 = b0 + kc < nb ? b0 + kc : nb;                                                                  \
+                TOKEN_GROUPS(name##r, grp, b0, b1, BLOCK, SUMS_PER_BLOCK, row0)                                        \
             }                                                                                                          \
         }                                                                                                              \
         free(grp);                                                                                                     \
         return 0;                                                                                                      \
     }
 
-HY_BATCHED(q4_0, 18, 0)
-HY_BATCHED(q8_0, 34, 1)
+HY_BATCHED(q4_0, 32, 2, 16 * row_bytes)
+HY_BATCHED(q8_0, 32, 2, 16 * row_bytes)
 
 /*
  * ---- Q4_K_R16: per 256-block of a 16-row group: 8 × 16 float scales d·sc_j (sub-block j, row r), 8 × 16 float
@@ -339,37 +350,7 @@ INLINE void q4_kr_group(const uint8_t *grp, int b0, int b1, int add, const act *
 }
 HY_WIDE(q4_kr)
 
-/* The Q4_K_R16 product (as HY_INTERLEAVED, with 256-value blocks: chunks of KCHUNK / 8 blocks). */
-void HY_CAT(hy_q4_kr, HY_ISA)(HY_PRODUCT_ARGS) {
-    (void) row_bytes;
-    const int nb = n / 256;
-    const int kc = tokens > TGROUP ? KCHUNK / 8 : nb;
-    const int64_t g_end = (r1 + 15) / 16;
-    const int64_t group_bytes = (int64_t) nb * Q4KR_BLOCK;
-    for (int64_t g0 = r0 / 16; g0 < g_end; g0 += TILE) {
-        int64_t g1 = g0 + TILE < g_end ? g0 + TILE : g_end;
-        for (int b0 = 0; b0 < nb; b0 += kc) {
-            int b1 = b0 + kc < nb ? b0 + kc : nb;
-            for (int64_t g = g0; g < g1; g++) {
-                const uint8_t *grp = w + g * group_bytes;
-                TOKEN_GROUPS(q4_kr, grp, b0, b1, 256, 32, 16 * g)
-            }
-        }
-    }
-}
-
-/* In-place Q4_K batches: each 16-row group packed into scratch, then as hy_q4_kr (returns -1 without memory). */
-int32_t HY_CAT(hy_q4_kb, HY_ISA)(HY_PRODUCT_ARGS) {
-    const int nb = n / 256;
-    uint8_t *grp = (uint8_t *) aligned_alloc(64, (size_t) nb * Q4KR_BLOCK);
-    if (!grp) return -1;
-    for (int64_t row0 = r0; row0 < r1; row0 += 16) {
-        pack_q4k(w, row_bytes, n, row0, r1, grp);
-        for (int b0 = 0; b0 < nb; b0 += KCHUNK / 8) {
-            int b1 = b0 + KCHUNK / 8 < nb ? b0 + KCHUNK / 8 : nb;
-            TOKEN_GROUPS(q4_kr, grp, b0, b1, 256, 32, row0)
-        }
-    }
-    free(grp);
-    return 0;
-}
+#define pack_q4_k pack_q4k
+/* Sums: d·Σq per 32 as floats, 8 per 256-block. */
+HY_INTERLEAVED(q4_kr, 256, 32, nb * Q4KR_BLOCK)
+HY_BATCHED(q4_k, 256, 32, (int64_t) nb * Q4KR_BLOCK)

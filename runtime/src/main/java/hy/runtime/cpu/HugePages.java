@@ -34,22 +34,6 @@ public final class HugePages {
     }
 
     /**
-     * Advises huge pages for memory already mapped (a model file's mapping: where the filesystem backs its page cache
-     * with large folios, the kernel may then map them whole). Returns whether the kernel accepted the advice.
-     */
-    public static boolean advise(MemorySegment mapped) {
-        if (MADVISE == null || mapped.byteSize() < SIZE) return false;
-        long start = (mapped.address() + SIZE - 1) / SIZE * SIZE; // whole 2 MiB pages inside the mapping
-        long end = (mapped.address() + mapped.byteSize()) / SIZE * SIZE;
-        if (end <= start) return false;
-        try {
-            return (int) MADVISE.invokeExact(MemorySegment.ofAddress(start), end - start, MADV_HUGEPAGE) == 0;
-        } catch (Throwable e) {
-            return false;
-        }
-    }
-
-    /**
      * {@code bytes} freed with {@code arena}, 2 MiB-aligned and advised for huge pages before anything touches them
      * (so the first writes fault in huge pages; {@code Arena.allocate} would zero-fill first, in 4 KiB pages). The
      * contents are undefined: callers write every byte they read.

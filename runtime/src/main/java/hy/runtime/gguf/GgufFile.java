@@ -60,7 +60,6 @@ public final class GgufFile implements AutoCloseable {
             long size = ch.size();
             // An empty file cannot be mapped; an empty heap segment lets the parser report it like any other.
             MemorySegment seg = size == 0 ? MemorySegment.ofArray(new byte[0]) : ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
-            hy.runtime.cpu.HugePages.advise(seg);
             return parse(path.toString(), arena, seg);
         } catch (NoSuchFileException e) {
             arena.close();
